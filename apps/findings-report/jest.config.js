@@ -1,0 +1,3 @@
+import { createJestConfig } from '../../jest.base.js';
+
+export default createJestConfig();
