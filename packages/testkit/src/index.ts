@@ -1,1 +1,16 @@
-export const TESTKIT = 'testkit';
+export { TestkitError } from './errors.js';
+export type { TestkitErrorCode } from './errors.js';
+export { freePort } from './free-port.js';
+export { startMongo, uniqueDbName } from './mongo.js';
+export type { MongoServer } from './mongo.js';
+export { startRedis } from './redis.js';
+export type { RedisServer } from './redis.js';
+export { recordFigure, forceGc, heapUsedBytes } from './figures.js';
+export { startFakeAnthropic } from './fake-anthropic.js';
+export type { FakeAnthropic, FakeScript, FakeRequestRecord } from './fake-anthropic.js';
+export { startFaultProxy } from './fault-proxy.js';
+export type { FaultMode, FaultProxy } from './fault-proxy.js';
+export { mintToken, randomSecret } from './tokens.js';
+export type { MintTokenOptions, OmittableClaim } from './tokens.js';
+export { connectWs } from './ws-client.js';
+export type { ConnectWsOptions, WsTestClient } from './ws-client.js';
