@@ -1,0 +1,156 @@
+import { isLlmError } from '@chatbox/llm';
+import type { LlmUsage } from '@chatbox/llm';
+import { deltaFrame, doneFrame } from '@chatbox/message';
+import type { RouterContext } from './context.js';
+import { codeOf, errorSummary } from './context.js';
+import { modelContext } from './model-context.js';
+import type { Turn } from './turns.js';
+import type { RouterStreamWriter } from './types.js';
+import { abortOutcome, failureOutcome } from './wire-errors.js';
+import type { Outcome } from './wire-errors.js';
+
+// The wire schema's stop-reason shape; anything else is stored but not sent.
+const STOP_REASON = /^[A-Za-z0-9._:-]{1,64}$/;
+
+interface Completion {
+  usage?: LlmUsage;
+  stopReason?: string;
+}
+
+/**
+ * Streams the reply of a prepared turn: each text chunk goes to whatever connection is bound to
+ * the session at that moment (so a resumed connection keeps receiving) and to the write-behind
+ * writer. Resolves once the final status is stored, with the function that sends `done` (the caller
+ * frees the generation slot first, so a client may send again as soon as it sees `done`).
+ * Never throws.
+ */
+export async function generate(ctx: RouterContext, turn: Turn, seq: number): Promise<() => void> {
+  const { llm, clock, sessions, system, maxTokens, maxContextChars } = ctx.options;
+  const startedAt = clock();
+  const completion: Completion = {};
+  let writer: RouterStreamWriter | undefined;
+  let outcome: Outcome;
+  ctx.emit({ type: 'generation_started', sessionId: turn.sessionId });
+  try {
+    writer = ctx.options.openStreamWriter(turn.sessionId, seq);
+    const budget = maxContextChars - (system?.length ?? 0);
+    const messages = modelContext(sessions.history(turn.sessionId), seq, budget);
+    const request = { messages, maxTokens, ...(system === undefined ? {} : { system }) };
+    // Finding 08: the turn's signal aborts the call on cancel, disconnect, end_session or shutdown.
+    for await (const chunk of llm.stream(request, { signal: turn.signal })) {
+      if (chunk.type === 'done') {
+        completion.usage = chunk.usage;
+        completion.stopReason = chunk.stopReason;
+        continue;
+      }
+      if (turn.text.length === 0) ctx.emit({ type: 'first_token', ms: clock() - startedAt });
+      deliver(ctx, turn, seq, chunk.text, writer);
+    }
+    outcome =
+      turn.reason === undefined
+        ? { status: 'complete' }
+        : abortOutcome(turn.reason, turn.text.length > 0);
+  } catch (error) {
+    outcome =
+      turn.reason === undefined
+        ? failureOutcome(error, turn.text.length > 0)
+        : abortOutcome(turn.reason, turn.text.length > 0);
+    if (turn.reason === undefined) {
+      if (isLlmError(error)) ctx.emit({ type: 'llm_error', code: error.code });
+      ctx.options.logger.warn(
+        { correlationId: turn.correlationId, sessionId: turn.sessionId, err: errorSummary(error) },
+        'generation failed',
+      );
+    }
+  }
+  return finish(ctx, turn, seq, writer, outcome, completion, clock() - startedAt);
+}
+
+function deliver(
+  ctx: RouterContext,
+  turn: Turn,
+  seq: number,
+  text: string,
+  writer: RouterStreamWriter,
+): void {
+  const offset = turn.text.length;
+  turn.text += text;
+  writer.append(text);
+  const conn = ctx.registry.connectionOf(turn.sessionId);
+  ctx.send(conn, () => deltaFrame({ sessionId: turn.sessionId, seq, offset, text }));
+}
+
+async function finish(
+  ctx: RouterContext,
+  turn: Turn,
+  seq: number,
+  writer: RouterStreamWriter | undefined,
+  outcome: Outcome,
+  completion: Completion,
+  elapsedMs: number,
+): Promise<() => void> {
+  const { sessions, logger } = ctx.options;
+  const { sessionId } = turn;
+  const complete = outcome.status === 'complete';
+  const final = {
+    status: outcome.status,
+    ...(complete && completion.usage !== undefined ? { usage: completion.usage } : {}),
+    ...(complete && completion.stopReason !== undefined
+      ? { stopReason: completion.stopReason }
+      : {}),
+    ...(outcome.errorCode === undefined ? {} : { errorCode: outcome.errorCode }),
+  };
+  try {
+    if (writer === undefined) throw new Error('no stream writer');
+    await writer.finish(final);
+  } catch (error) {
+    logger.error(
+      { correlationId: turn.correlationId, sessionId, seq, err: errorSummary(error) },
+      'reply not stored',
+    );
+    ctx.emit({ type: 'storage_error', code: codeOf(error) ?? 'unknown' });
+  }
+  try {
+    sessions.updateMessage(sessionId, seq, { content: turn.text, ...final });
+    if (complete) sessions.recordResponseTime(sessionId, elapsedMs);
+  } catch (error) {
+    // The session may have been evicted meanwhile; storage holds the reply.
+    logger.warn({ sessionId, seq, err: errorSummary(error) }, 'reply not kept in memory');
+  }
+  ctx.emit({ type: 'generation_finished', ms: elapsedMs, status: outcome.status });
+  await saveSnapshot(ctx, sessionId);
+  const stopReason =
+    complete && completion.stopReason !== undefined && STOP_REASON.test(completion.stopReason)
+      ? completion.stopReason
+      : undefined;
+  return () => {
+    const conn = ctx.registry.connectionOf(sessionId);
+    if (outcome.failure !== undefined) {
+      ctx.sendError(conn, outcome.failure, {
+        correlationId: turn.correlationId,
+        sessionId,
+        clientMessageId: turn.clientMessageId,
+      });
+    }
+    ctx.send(conn, () =>
+      doneFrame({
+        sessionId,
+        seq,
+        status: outcome.status,
+        ...(stopReason === undefined ? {} : { stopReason }),
+        ...(complete && completion.usage !== undefined ? { usage: completion.usage } : {}),
+      }),
+    );
+  };
+}
+
+/** Keeps the stored session's lastSeq and statistics current, so a restore continues seq from it. */
+async function saveSnapshot(ctx: RouterContext, sessionId: string): Promise<void> {
+  const snapshot = ctx.options.sessions.get(sessionId);
+  if (snapshot === undefined) return;
+  try {
+    await ctx.storeCall('saveSession', () => ctx.options.store.saveSession(snapshot));
+  } catch {
+    // Logged by storeCall; the next turn saves a newer snapshot.
+  }
+}

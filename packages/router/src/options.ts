@@ -1,0 +1,148 @@
+import { randomUUID } from 'node:crypto';
+import { DEFAULT_MAX_INPUT_CHARS } from '@chatbox/llm';
+import type { LlmProvider } from '@chatbox/llm';
+import type { SessionManager } from '@chatbox/session';
+import { pino } from 'pino';
+import type { Logger } from 'pino';
+import { RouterError } from './errors.js';
+import type {
+  GenerationLimiter,
+  MessageRateLimiter,
+  MessageRouterOptions,
+  OpenStreamWriter,
+  RouterEvent,
+  RouterStore,
+  RouterTimers,
+} from './types.js';
+
+/** The model context budget, the provider's own default input cap, so a full context is accepted. */
+export const DEFAULT_MAX_CONTEXT_CHARS = DEFAULT_MAX_INPUT_CHARS;
+export const DEFAULT_MAX_REPLAY_MESSAGES = 1_000;
+export const DEFAULT_RESTORE_MESSAGES = 100;
+/** Room for the separator model-context.ts counts per message. */
+const CONTEXT_SEPARATOR_CHARS = 2;
+
+export interface NormalizedOptions {
+  readonly sessions: SessionManager;
+  readonly store: RouterStore;
+  readonly llm: LlmProvider;
+  readonly openStreamWriter: OpenStreamWriter;
+  readonly messageLimiter: MessageRateLimiter | undefined;
+  readonly generationLimiter: GenerationLimiter | undefined;
+  readonly maxInputChars: number;
+  readonly maxTokens: number;
+  readonly system: string | undefined;
+  readonly maxContextChars: number;
+  readonly maxReplayMessages: number;
+  readonly restoreMessages: number;
+  readonly logger: Logger;
+  readonly clock: () => number;
+  readonly timers: RouterTimers;
+  readonly newId: () => string;
+  readonly onEvent: ((event: RouterEvent) => void) | undefined;
+}
+
+const systemTimers: RouterTimers = {
+  setTimeout(callback, ms) {
+    const handle = setTimeout(callback, ms);
+    handle.unref();
+    return handle;
+  },
+  clearTimeout(handle) {
+    clearTimeout(handle as NodeJS.Timeout);
+  },
+};
+
+function invalid(message: string): RouterError {
+  return new RouterError('ERR_ROUTER_INVALID_OPTIONS', message);
+}
+
+function positiveInteger(name: string, value: unknown, fallback?: number): number {
+  const resolved = value ?? fallback;
+  if (typeof resolved !== 'number' || !Number.isSafeInteger(resolved) || resolved <= 0) {
+    throw invalid(`${name} must be a positive integer`);
+  }
+  return resolved;
+}
+
+function requireMethods(name: string, value: unknown, methods: readonly string[]): void {
+  const target = value as Record<string, unknown> | null | undefined;
+  if (
+    typeof target !== 'object' ||
+    target === null ||
+    methods.some((m) => typeof target[m] !== 'function')
+  ) {
+    throw invalid(`${name} must provide ${methods.join(', ')}`);
+  }
+}
+
+function optionalFunction<T>(name: string, value: T | undefined): T | undefined {
+  if (value !== undefined && typeof value !== 'function')
+    throw invalid(`${name} must be a function`);
+  return value;
+}
+
+export function normalizeOptions(options: MessageRouterOptions): NormalizedOptions {
+  if (typeof options !== 'object' || options === null) throw invalid('options must be an object');
+  requireMethods('sessions', options.sessions, [
+    'create',
+    'restore',
+    'remove',
+    'runExclusive',
+    'history',
+  ]);
+  requireMethods('store', options.store, [
+    'createSession',
+    'saveSession',
+    'endSession',
+    'getSession',
+    'appendMessage',
+    'getMessages',
+  ]);
+  requireMethods('llm', options.llm, ['stream']);
+  if (typeof options.openStreamWriter !== 'function')
+    throw invalid('openStreamWriter must be a function');
+  if (options.messageLimiter !== undefined)
+    requireMethods('messageLimiter', options.messageLimiter, ['consume']);
+  if (options.generationLimiter !== undefined)
+    requireMethods('generationLimiter', options.generationLimiter, ['acquire']);
+  if (options.system !== undefined && typeof options.system !== 'string')
+    throw invalid('system must be a string');
+  const maxInputChars = positiveInteger('maxInputChars', options.maxInputChars);
+  const maxContextChars = positiveInteger(
+    'maxContextChars',
+    options.maxContextChars,
+    DEFAULT_MAX_CONTEXT_CHARS,
+  );
+  // The newest user message always fits, so the model never gets an empty context.
+  if (maxContextChars < maxInputChars + CONTEXT_SEPARATOR_CHARS + (options.system?.length ?? 0)) {
+    throw invalid('maxContextChars must hold maxInputChars plus the system prompt');
+  }
+  return {
+    sessions: options.sessions,
+    store: options.store,
+    llm: options.llm,
+    openStreamWriter: options.openStreamWriter,
+    messageLimiter: options.messageLimiter,
+    generationLimiter: options.generationLimiter,
+    maxInputChars,
+    maxTokens: positiveInteger('maxTokens', options.maxTokens),
+    system: options.system === '' ? undefined : options.system,
+    maxContextChars,
+    maxReplayMessages: positiveInteger(
+      'maxReplayMessages',
+      options.maxReplayMessages,
+      DEFAULT_MAX_REPLAY_MESSAGES,
+    ),
+    restoreMessages: positiveInteger(
+      'restoreMessages',
+      options.restoreMessages,
+      DEFAULT_RESTORE_MESSAGES,
+    ),
+    logger: (options.logger ?? pino({ level: 'silent' })).child({ component: 'router' }),
+    clock: optionalFunction('clock', options.clock) ?? Date.now,
+    timers: options.timers ?? systemTimers,
+    newId: optionalFunction('newId', options.newId) ?? randomUUID,
+    onEvent: optionalFunction('onEvent', options.onEvent),
+  };
+}

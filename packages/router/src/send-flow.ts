@@ -1,0 +1,210 @@
+import { ackFrame } from '@chatbox/message';
+import type { SendFrame } from '@chatbox/message';
+import type { ChatMessage, MessageDraft } from '@chatbox/session';
+import type { RouterContext } from './context.js';
+import { errorSummary } from './context.js';
+import { RouterError } from './errors.js';
+import { generate } from './generation.js';
+import { sessionForSend } from './session-access.js';
+import type { Turn } from './turns.js';
+import type { Connection } from './types.js';
+import { requestFailure } from './wire-errors.js';
+
+function refuse(ctx: RouterContext, error: RouterError): never {
+  ctx.emit({ type: 'refused', reason: requestFailure(error)?.code ?? 'internal' });
+  throw error;
+}
+
+function sendAck(
+  ctx: RouterContext,
+  conn: Connection,
+  sessionId: string,
+  frame: SendFrame,
+  seq: number,
+  duplicate: boolean,
+): void {
+  ctx.send(conn, () =>
+    ackFrame({ sessionId, clientMessageId: frame.clientMessageId, seq, duplicate }),
+  );
+}
+
+/** S8: per-user message rate; a limiter that fails refuses (the model is never called unchecked). */
+async function checkRate(ctx: RouterContext, userId: string): Promise<void> {
+  const limiter = ctx.options.messageLimiter;
+  if (limiter === undefined) return;
+  let decision: { allowed: boolean; retryAfterMs: number };
+  try {
+    decision = await limiter.consume(userId);
+  } catch (error) {
+    ctx.options.logger.error({ err: errorSummary(error) }, 'message limiter failed');
+    refuse(
+      ctx,
+      new RouterError('ERR_ROUTER_RATE_LIMITED', 'message limiter unavailable', { cause: error }),
+    );
+  }
+  if (!decision.allowed) {
+    refuse(
+      ctx,
+      new RouterError('ERR_ROUTER_RATE_LIMITED', 'message rate limit', {
+        retryAfterMs: decision.retryAfterMs,
+      }),
+    );
+  }
+}
+
+/** S8: per-user concurrent generations; returns the slot's release. */
+async function acquireSlot(ctx: RouterContext, userId: string): Promise<() => Promise<void>> {
+  const limiter = ctx.options.generationLimiter;
+  if (limiter === undefined) return () => Promise.resolve();
+  let result: Awaited<ReturnType<typeof limiter.acquire>>;
+  try {
+    result = await limiter.acquire(userId);
+  } catch (error) {
+    ctx.options.logger.error({ err: errorSummary(error) }, 'generation limiter failed');
+    refuse(
+      ctx,
+      new RouterError('ERR_ROUTER_TOO_MANY_GENERATIONS', 'generation limiter unavailable', {
+        cause: error,
+      }),
+    );
+  }
+  if (!result.ok)
+    refuse(ctx, new RouterError('ERR_ROUTER_TOO_MANY_GENERATIONS', 'generation limit'));
+  const slot = result;
+  return () =>
+    slot
+      .release()
+      .catch((error: unknown) =>
+        ctx.options.logger.warn({ err: errorSummary(error) }, 'slot release failed'),
+      );
+}
+
+function messageOf(
+  ctx: RouterContext,
+  sessionId: string,
+  seq: number,
+  draft: MessageDraft,
+): ChatMessage {
+  const now = new Date(ctx.options.clock());
+  return { sessionId, seq, createdAt: now, updatedAt: new Date(now.getTime()), ...draft };
+}
+
+/**
+ * Inside the session's queue (finding 04). R4: a resend gets the same ack and no second model call.
+ * R1: the user message is stored, then committed in memory, then acked. Returns the assistant
+ * message's seq once stored `streaming`, or undefined when there is nothing to generate.
+ */
+async function prepareTurn(
+  ctx: RouterContext,
+  conn: Connection,
+  frame: SendFrame,
+  turn: Turn,
+): Promise<number | undefined> {
+  const { sessions, store } = ctx.options;
+  const { sessionId } = turn;
+  if (!sessions.snapshot(sessionId).isActive)
+    throw new RouterError('ERR_ROUTER_SESSION_ENDED', 'session has ended');
+  let user = sessions.findByClientMessageId(sessionId, frame.clientMessageId);
+  let duplicate = user !== undefined;
+  if (user === undefined) {
+    const draft: MessageDraft = {
+      role: 'user',
+      content: frame.content,
+      status: 'complete',
+      clientMessageId: frame.clientMessageId,
+    };
+    const seq = sessions.snapshot(sessionId).lastSeq + 1;
+    const stored = await ctx.storeCall('appendMessage', () =>
+      store.appendMessage(messageOf(ctx, sessionId, seq, draft)),
+    );
+    duplicate = stored.duplicate;
+    user = stored.message;
+    // A resend whose first attempt reached storage but not memory: commit it so seq stays gap-free.
+    if (user.seq === sessions.snapshot(sessionId).lastSeq + 1)
+      sessions.appendMessage(sessionId, { ...draft, content: user.content });
+  }
+  sendAck(ctx, conn, sessionId, frame, user.seq, duplicate);
+  // A duplicate is answered already, unless its first attempt stopped before the reply was stored.
+  if (duplicate && sessions.snapshot(sessionId).lastSeq !== user.seq) return undefined;
+  const receiver =
+    ctx.registry.isAttached(conn) || ctx.registry.connectionOf(sessionId) !== undefined;
+  if (turn.reason !== undefined || !receiver) return undefined;
+  const seq = user.seq + 1;
+  const draft: MessageDraft = { role: 'assistant', content: '', status: 'streaming' };
+  await ctx.storeCall('appendMessage', () =>
+    store.appendMessage(messageOf(ctx, sessionId, seq, draft)),
+  );
+  sessions.appendMessage(sessionId, draft);
+  turn.assistantSeq = seq;
+  return seq;
+}
+
+/**
+ * A `send` frame (R1, R4, S8). Resolves once the frame is answered; the reply streams on in the
+ * background, holding the turn and the generation slot until its final status is stored.
+ */
+export async function handleSend(
+  ctx: RouterContext,
+  conn: Connection,
+  frame: SendFrame,
+  correlationId: string,
+): Promise<void> {
+  let sessionId = frame.sessionId;
+  try {
+    if (ctx.draining) refuse(ctx, new RouterError('ERR_ROUTER_DRAINING', 'server draining'));
+    sessionId = await sessionForSend(ctx, conn, frame.sessionId);
+    const target = sessionId;
+    if (frame.content.length > ctx.options.maxInputChars)
+      refuse(ctx, new RouterError('ERR_ROUTER_INPUT_TOO_LONG', 'message too long'));
+    const answered = ctx.options.sessions.findByClientMessageId(target, frame.clientMessageId);
+    if (answered !== undefined && ctx.options.sessions.snapshot(target).lastSeq > answered.seq) {
+      sendAck(ctx, conn, target, frame, answered.seq, true);
+      return;
+    }
+    await checkRate(ctx, conn.userId);
+    if (ctx.draining) refuse(ctx, new RouterError('ERR_ROUTER_DRAINING', 'server draining'));
+    const turn = ctx.turns.reserve(target, conn.userId, frame.clientMessageId, correlationId);
+    if (turn === undefined)
+      refuse(ctx, new RouterError('ERR_ROUTER_TOO_MANY_GENERATIONS', 'session busy'));
+    await runTurn(ctx, conn, frame, turn);
+  } catch (error) {
+    const failure = requestFailure(error);
+    if (failure !== undefined)
+      ctx.sendError(conn, failure, {
+        correlationId,
+        sessionId,
+        clientMessageId: frame.clientMessageId,
+      });
+  }
+}
+
+async function runTurn(
+  ctx: RouterContext,
+  conn: Connection,
+  frame: SendFrame,
+  turn: Turn,
+): Promise<void> {
+  let release: () => Promise<void> = () => Promise.resolve();
+  const cleanup = async (announce?: () => void): Promise<void> => {
+    await release();
+    ctx.turns.release(turn, announce);
+  };
+  let handedOff = false;
+  try {
+    release = await acquireSlot(ctx, conn.userId);
+    const seq = await ctx.options.sessions.runExclusive(turn.sessionId, () =>
+      prepareTurn(ctx, conn, frame, turn),
+    );
+    if (seq === undefined) return;
+    handedOff = true;
+    void generate(ctx, turn, seq).then(
+      (announce) => cleanup(announce),
+      (error: unknown) => {
+        ctx.options.logger.error({ err: errorSummary(error) }, 'generation crashed');
+        return cleanup();
+      },
+    );
+  } finally {
+    if (!handedOff) await cleanup();
+  }
+}
