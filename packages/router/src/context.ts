@@ -3,7 +3,7 @@ import { RouterError } from './errors.js';
 import type { NormalizedOptions } from './options.js';
 import type { ConnectionRegistry } from './registry.js';
 import type { TurnTable } from './turns.js';
-import type { Connection, RouterEvent } from './types.js';
+import type { ClientControl, Connection, RouterEvent } from './types.js';
 import type { WireFailure } from './wire-errors.js';
 
 export interface ErrorContext {
@@ -77,10 +77,12 @@ export class RouterContext {
 
   /**
    * Binds `conn` to the session and announces it. Finding 03: the connection that held the session
-   * is unregistered first and then closed 4000 'replaced', so its own detach is a no-op.
+   * is unregistered first and then closed 4000 'replaced', so its own detach is a no-op. Issue 11:
+   * `onSessionBound` tells the other instances, which release the connection they hold.
    */
   bind(conn: Connection, sessionId: string, lastSeq: number, resumed: boolean): void {
-    const result = this.registry.bind(conn, sessionId);
+    const boundAt = this.options.clock();
+    const result = this.registry.bind(conn, sessionId, boundAt);
     if (!result.bound) throw new RouterError('ERR_ROUTER_CONNECTION_GONE', 'connection closed');
     if (result.replaced !== undefined) {
       this.options.logger.info(
@@ -92,6 +94,22 @@ export class RouterContext {
     this.send(conn, () =>
       sessionFrame({ sessionId, lastSeq, resumed, demo: this.options.llm.demo }),
     );
+    this.#hook('onSessionBound', () =>
+      this.options.onSessionBound?.(sessionId, { connectionId: conn.id, boundAt }),
+    );
+  }
+
+  /** Issue 11: a client's cancel or end_session, for the other instances. */
+  control(control: ClientControl): void {
+    this.#hook('onClientControl', () => this.options.onClientControl?.(control));
+  }
+
+  #hook(name: string, call: () => void): void {
+    try {
+      call();
+    } catch (error) {
+      this.options.logger.warn({ hook: name, err: errorSummary(error) }, 'hook threw');
+    }
   }
 
   emit(event: RouterEvent): void {

@@ -3,6 +3,7 @@ import type { LlmUsage } from '@chatbox/llm';
 import { deltaFrame, doneFrame } from '@chatbox/message';
 import type { RouterContext } from './context.js';
 import { codeOf, errorSummary } from './context.js';
+import { StreamHeartbeat } from './heartbeat.js';
 import { modelContext } from './model-context.js';
 import type { Turn } from './turns.js';
 import type { RouterStreamWriter } from './types.js';
@@ -10,7 +11,7 @@ import { abortOutcome, failureOutcome } from './wire-errors.js';
 import type { Outcome } from './wire-errors.js';
 
 // The wire schema's stop-reason shape; anything else is stored but not sent.
-const STOP_REASON = /^[A-Za-z0-9._:-]{1,64}$/;
+export const STOP_REASON = /^[A-Za-z0-9._:-]{1,64}$/;
 
 interface Completion {
   usage?: LlmUsage;
@@ -25,12 +26,35 @@ interface Completion {
  * Never throws.
  */
 export async function generate(ctx: RouterContext, turn: Turn, seq: number): Promise<() => void> {
-  const { llm, clock, sessions, system, maxTokens, maxContextChars } = ctx.options;
+  const { clock } = ctx.options;
   const startedAt = clock();
   const completion: Completion = {};
-  let writer: RouterStreamWriter | undefined;
-  let outcome: Outcome;
   ctx.emit({ type: 'generation_started', sessionId: turn.sessionId });
+  const heartbeat = new StreamHeartbeat(ctx, turn.sessionId, seq);
+  let run: Run;
+  try {
+    run = await streamReply(ctx, turn, seq, completion, startedAt);
+  } finally {
+    // Before the final write: a heartbeat never lands on a message after its final status.
+    await heartbeat.stop();
+  }
+  return finish(ctx, turn, seq, run.writer, run.outcome, completion, clock() - startedAt);
+}
+
+interface Run {
+  readonly writer: RouterStreamWriter | undefined;
+  readonly outcome: Outcome;
+}
+
+async function streamReply(
+  ctx: RouterContext,
+  turn: Turn,
+  seq: number,
+  completion: Completion,
+  startedAt: number,
+): Promise<Run> {
+  const { llm, clock, sessions, system, maxTokens, maxContextChars } = ctx.options;
+  let writer: RouterStreamWriter | undefined;
   try {
     writer = ctx.options.openStreamWriter(turn.sessionId, seq);
     const budget = maxContextChars - (system?.length ?? 0);
@@ -46,24 +70,21 @@ export async function generate(ctx: RouterContext, turn: Turn, seq: number): Pro
       if (turn.text.length === 0) ctx.emit({ type: 'first_token', ms: clock() - startedAt });
       deliver(ctx, turn, seq, chunk.text, writer);
     }
-    outcome =
+    const outcome: Outcome =
       turn.reason === undefined
         ? { status: 'complete' }
         : abortOutcome(turn.reason, turn.text.length > 0);
+    return { writer, outcome };
   } catch (error) {
-    outcome =
-      turn.reason === undefined
-        ? failureOutcome(error, turn.text.length > 0)
-        : abortOutcome(turn.reason, turn.text.length > 0);
-    if (turn.reason === undefined) {
-      if (isLlmError(error)) ctx.emit({ type: 'llm_error', code: error.code });
-      ctx.options.logger.warn(
-        { correlationId: turn.correlationId, sessionId: turn.sessionId, err: errorSummary(error) },
-        'generation failed',
-      );
-    }
+    if (turn.reason !== undefined)
+      return { writer, outcome: abortOutcome(turn.reason, turn.text.length > 0) };
+    if (isLlmError(error)) ctx.emit({ type: 'llm_error', code: error.code });
+    ctx.options.logger.warn(
+      { correlationId: turn.correlationId, sessionId: turn.sessionId, err: errorSummary(error) },
+      'generation failed',
+    );
+    return { writer, outcome: failureOutcome(error, turn.text.length > 0) };
   }
-  return finish(ctx, turn, seq, writer, outcome, completion, clock() - startedAt);
 }
 
 function deliver(

@@ -6,6 +6,7 @@ import { pino } from 'pino';
 import type { Logger } from 'pino';
 import { RouterError } from './errors.js';
 import type {
+  ClientControl,
   GenerationLimiter,
   MessageRateLimiter,
   MessageRouterOptions,
@@ -13,12 +14,23 @@ import type {
   RouterEvent,
   RouterStore,
   RouterTimers,
+  SessionBinding,
 } from './types.js';
 
 /** The model context budget, the provider's own default input cap, so a full context is accepted. */
 export const DEFAULT_MAX_CONTEXT_CHARS = DEFAULT_MAX_INPUT_CHARS;
 export const DEFAULT_MAX_REPLAY_MESSAGES = 1_000;
 export const DEFAULT_RESTORE_MESSAGES = 100;
+/** Issue 11: the stream writer refreshes the heartbeat on each flush; this covers silent streams. */
+export const DEFAULT_HEARTBEAT_INTERVAL_MS = 5_000;
+/** Six missed heartbeats: a slow storage write is not mistaken for a dead instance. */
+export const DEFAULT_STALE_STREAMING_AFTER_MS = 30_000;
+/** Storage's default stream flush interval: storage trails a live stream by at most one flush. */
+export const DEFAULT_FOLLOW_INTERVAL_MS = 500;
+/** Used when the provider reports no deadlines; otherwise its total deadline + the stale time. */
+export const DEFAULT_FOLLOW_TIMEOUT_MS = 180_000;
+/** A stream is stale only after it missed at least this many heartbeats. */
+const MIN_MISSED_HEARTBEATS = 2;
 /** Room for the separator model-context.ts counts per message. */
 const CONTEXT_SEPARATOR_CHARS = 2;
 
@@ -40,6 +52,54 @@ export interface NormalizedOptions {
   readonly timers: RouterTimers;
   readonly newId: () => string;
   readonly onEvent: ((event: RouterEvent) => void) | undefined;
+  readonly onSessionBound: ((sessionId: string, binding: SessionBinding) => void) | undefined;
+  readonly onClientControl: ((control: ClientControl) => void) | undefined;
+  readonly heartbeatIntervalMs: number;
+  readonly staleStreamingAfterMs: number;
+  readonly followIntervalMs: number;
+  readonly followTimeoutMs: number;
+}
+
+interface InstanceOptions {
+  readonly heartbeatIntervalMs: number;
+  readonly staleStreamingAfterMs: number;
+  readonly followIntervalMs: number;
+  readonly followTimeoutMs: number;
+}
+
+/** Issue 11: heartbeat, stale time and following; the stale time must span several heartbeats. */
+function instanceOptions(options: MessageRouterOptions): InstanceOptions {
+  const heartbeatIntervalMs = positiveInteger(
+    'heartbeatIntervalMs',
+    options.heartbeatIntervalMs,
+    DEFAULT_HEARTBEAT_INTERVAL_MS,
+  );
+  const staleStreamingAfterMs = positiveInteger(
+    'staleStreamingAfterMs',
+    options.staleStreamingAfterMs,
+    Math.max(DEFAULT_STALE_STREAMING_AFTER_MS, MIN_MISSED_HEARTBEATS * heartbeatIntervalMs),
+  );
+  if (staleStreamingAfterMs < MIN_MISSED_HEARTBEATS * heartbeatIntervalMs)
+    throw invalid('staleStreamingAfterMs must be at least twice heartbeatIntervalMs');
+  // The followed reply ends within the provider's total deadline, or its instance died and the
+  // sweeper marks it after the stale time.
+  const totalMs = (options.llm as { deadlines?: { totalMs?: unknown } }).deadlines?.totalMs;
+  const followTimeoutFallback =
+    typeof totalMs === 'number' ? totalMs + staleStreamingAfterMs : DEFAULT_FOLLOW_TIMEOUT_MS;
+  return {
+    heartbeatIntervalMs,
+    staleStreamingAfterMs,
+    followIntervalMs: positiveInteger(
+      'followIntervalMs',
+      options.followIntervalMs,
+      DEFAULT_FOLLOW_INTERVAL_MS,
+    ),
+    followTimeoutMs: positiveInteger(
+      'followTimeoutMs',
+      options.followTimeoutMs,
+      Math.ceil(followTimeoutFallback),
+    ),
+  };
 }
 
 const systemTimers: RouterTimers = {
@@ -98,7 +158,11 @@ export function normalizeOptions(options: MessageRouterOptions): NormalizedOptio
     'getSession',
     'appendMessage',
     'getMessages',
+    'updateMessage',
   ]);
+  const markStale = (options.store as { markStaleStreaming?: unknown }).markStaleStreaming;
+  if (markStale !== undefined && typeof markStale !== 'function')
+    throw invalid('store.markStaleStreaming must be a function');
   requireMethods('llm', options.llm, ['stream']);
   if (typeof options.openStreamWriter !== 'function')
     throw invalid('openStreamWriter must be a function');
@@ -144,5 +208,8 @@ export function normalizeOptions(options: MessageRouterOptions): NormalizedOptio
     timers: options.timers ?? systemTimers,
     newId: optionalFunction('newId', options.newId) ?? randomUUID,
     onEvent: optionalFunction('onEvent', options.onEvent),
+    onSessionBound: optionalFunction('onSessionBound', options.onSessionBound),
+    onClientControl: optionalFunction('onClientControl', options.onClientControl),
+    ...instanceOptions(options),
   };
 }

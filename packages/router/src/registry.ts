@@ -15,7 +15,8 @@ export interface BindResult {
 export class ConnectionRegistry {
   /** Connection id → the attached connection and the session it is bound to (if any). */
   readonly #entries = new Map<string, { conn: Connection; sessionId: string | undefined }>();
-  readonly #connectionOf = new Map<string, Connection>();
+  /** Session id → its bound connection and when it was bound (issue 11: `releaseSession`). */
+  readonly #connectionOf = new Map<string, { conn: Connection; boundAt: number }>();
 
   get size(): number {
     return this.#entries.size;
@@ -38,20 +39,24 @@ export class ConnectionRegistry {
   }
 
   connectionOf(sessionId: string): Connection | undefined {
-    return this.#connectionOf.get(sessionId);
+    return this.#connectionOf.get(sessionId)?.conn;
+  }
+
+  boundAt(sessionId: string): number | undefined {
+    return this.#connectionOf.get(sessionId)?.boundAt;
   }
 
   /**
    * Binds `conn` to `sessionId`, leaving its previous session unbound. Finding 03: a different
    * connection holding the session is unregistered here and returned, so the caller closes it.
    */
-  bind(conn: Connection, sessionId: string): BindResult {
+  bind(conn: Connection, sessionId: string, boundAt = 0): BindResult {
     const entry = this.#entries.get(conn.id);
     if (entry === undefined) return { bound: false };
     if (entry.sessionId !== undefined && entry.sessionId !== sessionId)
       this.#connectionOf.delete(entry.sessionId);
-    const holder = this.#connectionOf.get(sessionId);
-    this.#connectionOf.set(sessionId, entry.conn);
+    const holder = this.#connectionOf.get(sessionId)?.conn;
+    this.#connectionOf.set(sessionId, { conn: entry.conn, boundAt });
     entry.sessionId = sessionId;
     if (holder === undefined || holder.id === conn.id) return { bound: true };
     this.#entries.delete(holder.id);
@@ -67,7 +72,7 @@ export class ConnectionRegistry {
     if (entry === undefined) return undefined;
     this.#entries.delete(conn.id);
     const { sessionId } = entry;
-    if (sessionId === undefined || this.#connectionOf.get(sessionId)?.id !== conn.id)
+    if (sessionId === undefined || this.#connectionOf.get(sessionId)?.conn.id !== conn.id)
       return undefined;
     this.#connectionOf.delete(sessionId);
     return sessionId;
@@ -75,7 +80,7 @@ export class ConnectionRegistry {
 
   /** Removes the session's connection from the registry and returns it (for closing). */
   releaseSession(sessionId: string): Connection | undefined {
-    const conn = this.#connectionOf.get(sessionId);
+    const conn = this.#connectionOf.get(sessionId)?.conn;
     if (conn === undefined) return undefined;
     this.#connectionOf.delete(sessionId);
     this.#entries.delete(conn.id);

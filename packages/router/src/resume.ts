@@ -1,8 +1,8 @@
 import { replayFrame } from '@chatbox/message';
 import type { ReplayMessage, ResumeFrame } from '@chatbox/message';
-import type { ChatMessage } from '@chatbox/session';
+import type { ChatMessage, SessionSnapshot } from '@chatbox/session';
 import type { RouterContext } from './context.js';
-import { RouterError } from './errors.js';
+import type { FollowTable } from './follow.js';
 import { ownedSession } from './session-access.js';
 import type { Connection } from './types.js';
 
@@ -69,26 +69,70 @@ function replayMessages(
 }
 
 /**
+ * Issue 11: the held copy of a session that another instance has written to since (the client
+ * moved there and back) is stale: its seq would collide. Storage, or the client's own lastSeq,
+ * knowing more than the copy proves it; it is reloaded unless a generation of it runs here. Also
+ * reloads a session released while storage was read.
+ */
+async function currentSession(
+  ctx: RouterContext,
+  userId: string,
+  frame: ResumeFrame,
+  stored: readonly ChatMessage[],
+): Promise<SessionSnapshot> {
+  const { sessions } = ctx.options;
+  const { sessionId } = frame;
+  const held = sessions.get(sessionId);
+  const known = Math.max(stored.at(-1)?.seq ?? 0, frame.lastSeq);
+  // An ended copy takes no new message (and reloading it could undo an end storage missed).
+  const current =
+    held !== undefined &&
+    (held.lastSeq >= known || !held.isActive || ctx.turns.get(sessionId) !== undefined);
+  if (current) return held;
+  if (held !== undefined) {
+    ctx.options.logger.info({ sessionId, held: held.lastSeq, known }, 'reloading a stale session');
+    sessions.remove(sessionId);
+  }
+  return ownedSession(ctx, userId, sessionId);
+}
+
+/** The newest replayed reply still streaming that no generation of this instance produces. */
+function streamingElsewhere(
+  ctx: RouterContext,
+  sessionId: string,
+  messages: readonly ReplayMessage[],
+): ReplayMessage | undefined {
+  const localSeq = ctx.turns.get(sessionId)?.assistantSeq;
+  for (let i = messages.length - 1; i >= 0; i -= 1) {
+    const message = messages[i] as ReplayMessage;
+    if (message.role === 'assistant' && message.status === 'streaming' && message.seq !== localSeq)
+      return message;
+  }
+  return undefined;
+}
+
+/**
  * `resume{sessionId, lastSeq}`: ownership, then storage is read, then, in one synchronous step,
  * the connection is bound (replacing the old one, finding 03) and `session` + `replay` are sent.
  * Deltas sent after that carry offsets past the replayed text, so nothing is duplicated or lost.
+ * A reply streaming on another instance is then followed from storage (issue 11).
  */
 export async function handleResume(
   ctx: RouterContext,
   conn: Connection,
   frame: ResumeFrame,
+  followers: FollowTable,
 ): Promise<void> {
   const { sessionId, lastSeq } = frame;
   await ownedSession(ctx, conn.userId, sessionId);
   const stored = await storedAfter(ctx, sessionId, lastSeq);
-  const snapshot = ctx.options.sessions.get(sessionId);
-  if (snapshot === undefined)
-    throw new RouterError('ERR_ROUTER_SESSION_NOT_FOUND', 'session not found');
-  if (snapshot.userId !== conn.userId)
-    throw new RouterError('ERR_ROUTER_SESSION_NOT_OWNED', 'session belongs to another user');
+  const snapshot = await currentSession(ctx, conn.userId, frame, stored);
   const messages = replayMessages(ctx, sessionId, lastSeq, stored);
   ctx.bind(conn, sessionId, snapshot.lastSeq, true);
   ctx.options.sessions.touch(sessionId);
   const replayedTo = messages.at(-1)?.seq ?? Math.min(lastSeq, snapshot.lastSeq);
   ctx.send(conn, () => replayFrame({ sessionId, messages, lastSeq: replayedTo }));
+  const elsewhere = streamingElsewhere(ctx, sessionId, messages);
+  if (elsewhere === undefined) followers.stop(sessionId);
+  else followers.start(sessionId, elsewhere.seq, elsewhere.content.length);
 }

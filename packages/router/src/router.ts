@@ -1,18 +1,27 @@
 import { pongFrame } from '@chatbox/message';
 import type { CancelFrame, EndSessionFrame, InboundFrame } from '@chatbox/message';
 import { RouterContext, errorSummary } from './context.js';
+import { cancelGeneration, releaseSession, sweepStale } from './cross-instance.js';
 import { RouterError } from './errors.js';
+import { FollowTable } from './follow.js';
 import { normalizeOptions } from './options.js';
 import { ConnectionRegistry } from './registry.js';
 import { handleResume } from './resume.js';
 import { handleSend } from './send-flow.js';
-import { isSessionId, ownedSession } from './session-access.js';
+import { assertOwned, isSessionId, ownedSession } from './session-access.js';
 import { TurnTable } from './turns.js';
-import type { Connection, MessageRouter, MessageRouterOptions, RouterStats } from './types.js';
+import type {
+  ClusterMessageRouter,
+  Connection,
+  MessageRouterOptions,
+  ReleaseSessionOptions,
+  RouterStats,
+} from './types.js';
 import { requestFailure } from './wire-errors.js';
 
-class Router implements MessageRouter {
+class Router implements ClusterMessageRouter {
   readonly #ctx: RouterContext;
+  readonly #followers: FollowTable;
   #closed: Promise<void> | undefined;
 
   constructor(options: MessageRouterOptions) {
@@ -22,6 +31,7 @@ class Router implements MessageRouter {
       new ConnectionRegistry(),
       new TurnTable(normalized.timers),
     );
+    this.#followers = new FollowTable(this.#ctx);
   }
 
   attach(conn: Connection): void {
@@ -41,10 +51,10 @@ class Router implements MessageRouter {
           await handleSend(ctx, conn, frame, correlationId);
           return;
         case 'cancel':
-          this.#cancel(conn, frame);
+          await this.#cancel(conn, frame);
           return;
         case 'resume':
-          await handleResume(ctx, conn, frame);
+          await handleResume(ctx, conn, frame, this.#followers);
           return;
         case 'end_session':
           await this.#endFromClient(conn, frame);
@@ -63,11 +73,21 @@ class Router implements MessageRouter {
     }
   }
 
-  /** R9: aborts the model call; the reply is stored 'cancelled' and `done{cancelled}` follows. */
-  #cancel(conn: Connection, frame: CancelFrame): void {
+  /**
+   * R9: aborts the model call; the reply is stored 'cancelled' and `done{cancelled}` follows. With no
+   * generation of the session here, it may run on another instance: forwarded (issue 11).
+   */
+  async #cancel(conn: Connection, frame: CancelFrame): Promise<void> {
     const sessionId = frame.sessionId ?? this.#ctx.registry.sessionOf(conn);
-    const turn = sessionId === undefined ? undefined : this.#ctx.turns.get(sessionId);
-    if (turn === undefined) return;
+    if (sessionId === undefined) return;
+    const turn = this.#ctx.turns.get(sessionId);
+    if (turn === undefined) {
+      // One instance (no hook): nothing runs anywhere, the cancel is a no-op as it always was.
+      if (this.#ctx.options.onClientControl === undefined) return;
+      await assertOwned(this.#ctx, conn.userId, sessionId);
+      this.#ctx.control({ type: 'cancel', sessionId });
+      return;
+    }
     if (turn.userId !== conn.userId)
       throw new RouterError('ERR_ROUTER_SESSION_NOT_OWNED', 'session belongs to another user');
     turn.abort('cancelled');
@@ -78,12 +98,18 @@ class Router implements MessageRouter {
     if (sessionId === undefined)
       throw new RouterError('ERR_ROUTER_SESSION_NOT_FOUND', 'no session');
     await ownedSession(this.#ctx, conn.userId, sessionId);
-    await this.endSession(sessionId, { reason: 'client' });
+    try {
+      await this.endSession(sessionId, { reason: 'client' });
+    } finally {
+      // Issue 11: its generation or another connection may be on another instance.
+      this.#ctx.control({ type: 'end_session', sessionId });
+    }
   }
 
   detach(conn: Connection): void {
     const sessionId = this.#ctx.registry.detach(conn);
     if (sessionId === undefined) return;
+    this.#followers.stop(sessionId);
     // R9: the reader is gone; a connection replaced by a resume is not the bound one and lands above.
     this.#ctx.turns.get(sessionId)?.abort('disconnected');
   }
@@ -107,11 +133,25 @@ class Router implements MessageRouter {
     const wasActive = held.isActive;
     const ended = sessions.end(sessionId);
     const conn = ctx.registry.releaseSession(sessionId);
+    this.#followers.stop(sessionId);
     if (conn !== undefined) ctx.close(conn, 4002, 'session_ended');
     logger.info({ sessionId, reason: options.reason, wasActive }, 'session ended');
     await turn?.settled;
     if (wasActive) await ctx.storeCall('endSession', () => store.endSession(ended));
     return wasActive;
+  }
+
+  releaseSession(sessionId: string, options: ReleaseSessionOptions = {}): boolean {
+    return releaseSession(this.#ctx, this.#followers, sessionId, options);
+  }
+
+  cancelGeneration(sessionId: string): boolean {
+    return cancelGeneration(this.#ctx, sessionId);
+  }
+
+  async sweepStale(now?: number): Promise<number> {
+    if (this.#closed !== undefined) return 0;
+    return sweepStale(this.#ctx, now ?? this.#ctx.options.clock());
   }
 
   drain(): void {
@@ -141,6 +181,7 @@ class Router implements MessageRouter {
     this.#closed ??= (async () => {
       this.drain();
       await this.abortAll();
+      await this.#followers.stopAll();
       this.#ctx.registry.clear();
     })();
     return this.#closed;
@@ -148,6 +189,6 @@ class Router implements MessageRouter {
 }
 
 /** The message router: session flow, connection registry, user message → streamed model reply. */
-export function createMessageRouter(options: MessageRouterOptions): MessageRouter {
+export function createMessageRouter(options: MessageRouterOptions): ClusterMessageRouter {
   return new Router(options);
 }

@@ -2,10 +2,10 @@ import { ackFrame } from '@chatbox/message';
 import type { SendFrame } from '@chatbox/message';
 import type { ChatMessage, MessageDraft } from '@chatbox/session';
 import type { RouterContext } from './context.js';
-import { errorSummary } from './context.js';
+import { codeOf, errorSummary } from './context.js';
 import { RouterError } from './errors.js';
 import { generate } from './generation.js';
-import { sessionForSend } from './session-access.js';
+import { ownedSession, sessionForSend } from './session-access.js';
 import type { Turn } from './turns.js';
 import type { Connection } from './types.js';
 import { requestFailure } from './wire-errors.js';
@@ -168,6 +168,7 @@ export async function handleSend(
       refuse(ctx, new RouterError('ERR_ROUTER_TOO_MANY_GENERATIONS', 'session busy'));
     await runTurn(ctx, conn, frame, turn);
   } catch (error) {
+    if (sessionId !== undefined) await reloadIfStale(ctx, conn, sessionId, error);
     const failure = requestFailure(error);
     if (failure !== undefined)
       ctx.sendError(conn, failure, {
@@ -175,6 +176,28 @@ export async function handleSend(
         sessionId,
         clientMessageId: frame.clientMessageId,
       });
+  }
+}
+
+/**
+ * Issue 11: a seq conflict means another instance appended to the session since this copy was
+ * loaded (a lost release notice). The copy is reloaded from storage, so the client's retry of this
+ * retryable `storage_unavailable` gets the next free seq.
+ */
+async function reloadIfStale(
+  ctx: RouterContext,
+  conn: Connection,
+  sessionId: string,
+  error: unknown,
+): Promise<void> {
+  const cause = (error as { cause?: unknown } | null | undefined)?.cause;
+  if (codeOf(cause) !== 'ERR_STORAGE_CONFLICT' || ctx.turns.get(sessionId) !== undefined) return;
+  ctx.options.logger.info({ sessionId }, 'reloading a stale session after a seq conflict');
+  ctx.options.sessions.remove(sessionId);
+  try {
+    await ownedSession(ctx, conn.userId, sessionId);
+  } catch {
+    // Logged by storeCall; the retry loads it.
   }
 }
 

@@ -100,3 +100,18 @@ export async function sessionForSend(
   if (bound !== undefined && ctx.options.sessions.get(bound)?.isActive === true) return bound;
   return createSession(ctx, conn);
 }
+
+/** Ownership without loading the session into memory (a cancel forwarded to another instance). */
+export async function assertOwned(
+  ctx: RouterContext,
+  userId: string,
+  sessionId: string,
+): Promise<void> {
+  if (!isSessionId(sessionId)) throw notFound();
+  const { sessions, store } = ctx.options;
+  const known =
+    sessions.get(sessionId) ??
+    (await ctx.storeCall('getSession', () => store.getSession(sessionId)));
+  if (known === undefined) throw notFound();
+  if (known.userId !== userId) throw notOwned();
+}

@@ -67,6 +67,57 @@ export interface MessageRouter {
   close(): Promise<void>;
 }
 
+/** Options of `releaseSession`. */
+export interface ReleaseSessionOptions {
+  /** Logged with the release. */
+  readonly reason?: string;
+  /**
+   * The `boundAt` the other instance reported with its binding: a local binding made at or after
+   * it is newer than the notice (the client came back here meanwhile) and is kept.
+   */
+  readonly boundBefore?: number;
+}
+
+/** What `onSessionBound` reports besides the session id. */
+export interface SessionBinding {
+  readonly connectionId: string;
+  /** The router clock when the binding was made. */
+  readonly boundAt: number;
+}
+
+/**
+ * A client's `cancel` or `end_session` whose target may live on another instance (issue 11). The
+ * frame's ownership was checked; the server publishes it and the other instances call
+ * `cancelGeneration` / `endSession`.
+ */
+export type ClientControl =
+  | { readonly type: 'cancel'; readonly sessionId: string }
+  | { readonly type: 'end_session'; readonly sessionId: string };
+
+/**
+ * The router with the controls another instance needs (issue 11: several instances share the
+ * store, no sticky sessions). `createMessageRouter` returns one; `MessageRouter` stays the contract
+ * with `@chatbox/websocket`.
+ */
+export interface ClusterMessageRouter extends MessageRouter {
+  /**
+   * Another instance now holds the client's connection for this session: closes the connection
+   * bound here (4000 'replaced') and unbinds it. A running generation is NOT aborted: it streams on
+   * into storage, where the other instance follows it. The session is dropped from this instance's
+   * memory once no generation of it runs here, so a later return reloads it from storage. True when
+   * a connection was released.
+   */
+  releaseSession(sessionId: string, options?: ReleaseSessionOptions): boolean;
+  /** Aborts this instance's generation of the session (stored 'cancelled', as the `cancel` frame). */
+  cancelGeneration(sessionId: string): boolean;
+  /**
+   * R5 crash recovery: streaming messages whose heartbeat is older than `now -
+   * staleStreamingAfterMs` become 'interrupted'. Generations running here are heartbeaten first and
+   * never marked. Resolves the number marked; 0 after `close()`.
+   */
+  sweepStale(now?: number): Promise<number>;
+}
+
 /**
  * The part of `@chatbox/storage`'s SessionStore the router uses, declared here so the router does
  * not depend on storage (storage satisfies it structurally).
@@ -85,6 +136,17 @@ export interface RouterStore {
     sessionId: string,
     options?: { readonly afterSeq?: number; readonly limit?: number },
   ): Promise<readonly ChatMessage[]>;
+  /** The router only refreshes a streaming message's heartbeat; a final message ignores it. */
+  updateMessage(
+    sessionId: string,
+    seq: number,
+    patch: { readonly heartbeatAt: Date },
+  ): Promise<void>;
+  /**
+   * `streaming` messages with no heartbeat since `olderThan` become `interrupted`. Optional so
+   * store views written before it still fit; `sweepStale` needs it.
+   */
+  markStaleStreaming?(olderThan: Date): Promise<number>;
 }
 
 export type FinalStatus = Exclude<MessageStatus, 'streaming'>;
@@ -155,4 +217,20 @@ export interface MessageRouterOptions {
   readonly newId?: () => string;
   /** Metrics hook; a throwing hook is logged and ignored. */
   readonly onEvent?: (event: RouterEvent) => void;
+  /**
+   * Issue 11: a connection was bound to the session here (new session, resume, replacement). The
+   * server publishes it; the other instances call `releaseSession(id, { boundBefore: boundAt })`.
+   * A throwing hook is logged and ignored.
+   */
+  readonly onSessionBound?: (sessionId: string, binding: SessionBinding) => void;
+  /** Issue 11: a client's cancel / end_session to publish to the other instances. */
+  readonly onClientControl?: (control: ClientControl) => void;
+  /** A streaming message's heartbeat is refreshed at least this often, tokens or not. */
+  readonly heartbeatIntervalMs?: number;
+  /** `sweepStale` marks a streaming message whose heartbeat is older; at least 2 heartbeats. */
+  readonly staleStreamingAfterMs?: number;
+  /** How often a reply streaming on another instance is read from storage for a resumed client. */
+  readonly followIntervalMs?: number;
+  /** A followed reply still streaming after this long is reported `upstream_interrupted`. */
+  readonly followTimeoutMs?: number;
 }

@@ -157,3 +157,29 @@ export function failureOutcome(error: unknown, hadText: boolean): Outcome {
     failure: wireFailure('internal', hadText ? { partial: true } : {}),
   };
 }
+
+/**
+ * Issue 11: what a client following a reply from storage is told when it ends, as a local
+ * generation would have told it. Only the stored status and errorCode are known there.
+ */
+export function storedFailure(
+  status: FinalStatus,
+  errorCode: string | undefined,
+  hadText: boolean,
+): WireFailure | undefined {
+  switch (status) {
+    case 'complete':
+    case 'cancelled':
+      return undefined;
+    case 'interrupted':
+      return wireFailure('upstream_interrupted', { partial: hadText });
+    case 'error': {
+      const code = errorCode as LlmErrorCode | undefined;
+      if (code === undefined) return wireFailure('upstream_unavailable');
+      if (REJECTED.has(code)) return wireFailure('upstream_rejected');
+      if (TIMEOUTS.has(code)) return wireFailure('upstream_timeout');
+      if (code === 'ERR_LLM_RATE_LIMITED') return wireFailure('rate_limited');
+      return wireFailure(errorCode === 'internal' ? 'internal' : 'upstream_unavailable');
+    }
+  }
+}

@@ -43,6 +43,8 @@ export function storeWith(
     getSession: (id) => store.getSession(id),
     appendMessage: (m) => store.appendMessage(m),
     getMessages: (id, o) => store.getMessages(id, o),
+    updateMessage: (id, seq, patch) => store.updateMessage(id, seq, patch),
+    markStaleStreaming: (olderThan) => store.markStaleStreaming(olderThan),
     ...overrides,
   };
 }

@@ -8,7 +8,7 @@ import { createMemoryStore, createStreamWriter } from '@chatbox/storage';
 import type { MeteredSessionStore, SessionStore } from '@chatbox/storage';
 import { createMessageRouter } from '../../src/index.js';
 import type {
-  MessageRouter,
+  ClusterMessageRouter,
   MessageRouterOptions,
   RouterEvent,
   RouterStore,
@@ -16,7 +16,7 @@ import type {
 import { FakeConnection } from './fake-connection.js';
 
 export interface Harness {
-  readonly router: MessageRouter;
+  readonly router: ClusterMessageRouter;
   readonly sessions: SessionManager;
   readonly store: MeteredSessionStore;
   readonly llm: LlmProvider;

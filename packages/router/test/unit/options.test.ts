@@ -2,8 +2,16 @@ import { afterAll, describe, expect, it } from '@jest/globals';
 import { createDemoProvider } from '@chatbox/llm';
 import { createSessionManager } from '@chatbox/session';
 import { createMemoryStore } from '@chatbox/storage';
-import { createMessageRouter, isRouterError } from '../../src/index.js';
+import {
+  createMessageRouter,
+  DEFAULT_FOLLOW_INTERVAL_MS,
+  DEFAULT_FOLLOW_TIMEOUT_MS,
+  DEFAULT_HEARTBEAT_INTERVAL_MS,
+  DEFAULT_STALE_STREAMING_AFTER_MS,
+  isRouterError,
+} from '../../src/index.js';
 import type { MessageRouterOptions } from '../../src/index.js';
+import { normalizeOptions } from '../../src/options.js';
 import { TurnTable } from '../../src/turns.js';
 import { countingTimers } from '../support/counting-timers.js';
 import { streamWriterFor } from '../support/harness.js';
@@ -24,6 +32,19 @@ const valid: MessageRouterOptions = {
   maxInputChars: 100,
   maxTokens: 10,
 };
+
+/** The router's store methods of the memory store, as own properties (spreadable). */
+function storeMethods(): Record<string, unknown> {
+  return {
+    createSession: () => undefined,
+    saveSession: () => undefined,
+    endSession: () => undefined,
+    getSession: () => undefined,
+    appendMessage: () => undefined,
+    getMessages: () => undefined,
+    updateMessage: () => undefined,
+  };
+}
 
 function codeOf(options: unknown): string | undefined {
   try {
@@ -55,10 +76,40 @@ describe('createMessageRouter options', () => {
     ['maxContextChars', { ...valid, maxContextChars: 50 }],
     ['maxReplayMessages', { ...valid, maxReplayMessages: -1 }],
     ['clock', { ...valid, clock: 5 }],
+    ['updateMessage', { ...valid, store: { ...storeMethods(), updateMessage: undefined } }],
+    ['markStaleStreaming', { ...valid, store: { ...storeMethods(), markStaleStreaming: 1 } }],
+    ['onSessionBound', { ...valid, onSessionBound: 'publish' }],
+    ['onClientControl', { ...valid, onClientControl: {} }],
+    ['heartbeatIntervalMs', { ...valid, heartbeatIntervalMs: 0 }],
+    ['staleStreamingAfterMs', { ...valid, heartbeatIntervalMs: 1_000, staleStreamingAfterMs: 1_500 }],
+    ['followIntervalMs', { ...valid, followIntervalMs: -5 }],
+    ['followTimeoutMs', { ...valid, followTimeoutMs: Infinity }],
   ])('refuses a bad %s with ERR_ROUTER_INVALID_OPTIONS', (name, options) => {
     const result = codeOf(options);
     expect(result).toMatch(/^ERR_ROUTER_INVALID_OPTIONS: /);
     expect(result).toContain(name);
+  });
+});
+
+describe('instance options (issue 11)', () => {
+  it('derive the follow timeout from the provider total deadline and the stale time', () => {
+    const normalized = normalizeOptions(valid);
+    expect(normalized).toMatchObject({
+      heartbeatIntervalMs: DEFAULT_HEARTBEAT_INTERVAL_MS,
+      staleStreamingAfterMs: DEFAULT_STALE_STREAMING_AFTER_MS,
+      followIntervalMs: DEFAULT_FOLLOW_INTERVAL_MS,
+      followTimeoutMs: llm.deadlines.totalMs + DEFAULT_STALE_STREAMING_AFTER_MS,
+    });
+    const bare = { name: 'demo', demo: true, stream: llm.stream.bind(llm), close: () => llm.close() };
+    expect(normalizeOptions({ ...valid, llm: bare as never }).followTimeoutMs).toBe(
+      DEFAULT_FOLLOW_TIMEOUT_MS,
+    );
+    // A long heartbeat raises the default stale time to two heartbeats.
+    expect(normalizeOptions({ ...valid, heartbeatIntervalMs: 20_000 }).staleStreamingAfterMs).toBe(
+      40_000,
+    );
+    const store = { ...storeMethods() } as unknown as MessageRouterOptions['store'];
+    expect(normalizeOptions({ ...valid, store }).store).toBe(store);
   });
 });
 

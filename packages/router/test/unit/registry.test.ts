@@ -53,6 +53,20 @@ describe('ConnectionRegistry', () => {
     expect(registry.boundSessions).toBe(0);
   });
 
+  it('remembers when each session was bound, and forgets it with the binding', () => {
+    const registry = new ConnectionRegistry();
+    const a = new FakeConnection();
+    const b = new FakeConnection();
+    registry.attach(a);
+    registry.attach(b);
+    registry.bind(a, 's1', 100);
+    expect(registry.boundAt('s1')).toBe(100);
+    registry.bind(b, 's1', 250);
+    expect(registry.boundAt('s1')).toBe(250);
+    registry.detach(b);
+    expect(registry.boundAt('s1')).toBeUndefined();
+  });
+
   it('releaseSession removes the holder entirely; clear empties everything', () => {
     const registry = new ConnectionRegistry();
     const a = new FakeConnection();

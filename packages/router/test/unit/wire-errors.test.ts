@@ -4,7 +4,13 @@ import type { LlmErrorCode } from '@chatbox/llm';
 import { SessionError } from '@chatbox/session';
 import { RouterError } from '../../src/index.js';
 import type { RouterErrorCode } from '../../src/index.js';
-import { abortOutcome, failureOutcome, llmOutcome, requestFailure } from '../../src/wire-errors.js';
+import {
+  abortOutcome,
+  failureOutcome,
+  llmOutcome,
+  requestFailure,
+  storedFailure,
+} from '../../src/wire-errors.js';
 
 describe('requestFailure', () => {
   it.each<[RouterErrorCode, string]>([
@@ -85,5 +91,29 @@ describe('outcomes', () => {
       status: 'interrupted',
       failure: { code: 'internal', partial: true },
     });
+  });
+});
+
+describe('storedFailure (a reply finished from storage, issue 11)', () => {
+  it.each<[string | undefined, string]>([
+    ['ERR_LLM_OVERLOADED', 'upstream_unavailable'],
+    ['ERR_LLM_AUTH', 'upstream_rejected'],
+    ['ERR_LLM_FIRST_TOKEN_TIMEOUT', 'upstream_timeout'],
+    ['ERR_LLM_RATE_LIMITED', 'rate_limited'],
+    ['internal', 'internal'],
+    [undefined, 'upstream_unavailable'],
+  ])("status 'error' with errorCode %s → %s", (errorCode, wire) => {
+    expect(storedFailure('error', errorCode, false)?.code).toBe(wire);
+  });
+
+  it('interrupted says whether text came; complete and cancelled say nothing', () => {
+    expect(storedFailure('interrupted', 'stream_stale', true)).toMatchObject({
+      code: 'upstream_interrupted',
+      partial: true,
+      retryable: true,
+    });
+    expect(storedFailure('interrupted', undefined, false)).toMatchObject({ partial: false });
+    expect(storedFailure('complete', undefined, true)).toBeUndefined();
+    expect(storedFailure('cancelled', 'cancelled', true)).toBeUndefined();
   });
 });
