@@ -1,0 +1,13 @@
+export { buildApp, chatboxApp, CLOSE_RESERVE_MS } from './app.js';
+export type { BuildAppOptions, ChatboxAppOptions, ChatboxHandle, ShutdownReport } from './app.js';
+export type { AppOverrides, Components } from './components.js';
+export { ServerError, isServerError } from './errors.js';
+export type { ServerErrorCode, ServerErrorOptions } from './errors.js';
+export { ERROR_TABLE, isChatboxErrorCode, mappingOf } from './errors-table.js';
+export type { ChatboxErrorCode, ErrorMapping } from './errors-table.js';
+export type { HttpErrorBody } from './http-errors.js';
+export type { LifecycleState } from './lifecycle.js';
+export type { ReadinessReport } from './health.js';
+export type { AuditEntry, AuditOutcome } from './admin/audit.js';
+export { ADMIN_PREFIX } from './admin/plugin.js';
+export { mintDevTokens, DEV_TOKEN_TTL_SEC } from './dev-tokens.js';
