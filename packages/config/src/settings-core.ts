@@ -5,6 +5,8 @@ import {
   MINUTE_MS,
   ms,
   int,
+  NAME,
+  NAME_HINT,
   oneOf,
   SECOND_MS,
   setting,
@@ -76,6 +78,13 @@ export const CORE_SETTINGS: readonly SettingDefinition[] = [
     undefined,
     'Redis URL for the shared limiter.',
     { secret: true, requiredWhen: 'rateLimit.backend is redis' },
+  ),
+
+  setting(
+    'cluster.controlChannel',
+    str(NAME, NAME_HINT),
+    'chatbox:control',
+    'Redis pub/sub channel the instances share for cross-instance actions (redis backend only); pub/sub ignores the database number, so deployments sharing a Redis need different channels.',
   ),
 
   setting(
@@ -159,7 +168,7 @@ export const CORE_SETTINGS: readonly SettingDefinition[] = [
   setting(
     'llm.model',
     str(/^[A-Za-z0-9][A-Za-z0-9._:@-]*$/, 'a model id'),
-    'claude-sonnet-4-5',
+    'claude-sonnet-5-5',
     'Model id.',
   ),
   setting('llm.maxTokens', int(1, 128_000), 1_024, 'max_tokens per reply (S8).'),
