@@ -6,11 +6,12 @@ import {
   type WireErrorCode,
 } from '@chatbox/message';
 import { WebSocket, type RawData } from 'ws';
-import { startHeartbeat, type Heartbeat } from './heartbeat.js';
+import type { Corkable, WriteCoalescer } from './cork.js';
+import type { ExpiryQueue } from './expiry.js';
+import type { SharedHeartbeat } from './heartbeat.js';
 import type { ResolvedOptions } from './options.js';
 import { MinuteBucket } from './rate.js';
 import type { Connection } from './router-types.js';
-import { MAX_TIMER_MS } from './timers.js';
 
 /** Close codes the gateway itself sends (RFC 6455 §7.4.1 and the router contract). */
 export const GATEWAY_CLOSE = {
@@ -32,6 +33,15 @@ export interface ConnectionInit {
   /** Frees the user's connection slot; idempotent. */
   readonly release: () => Promise<void>;
   readonly onClosed: (connection: GatewayConnection) => void;
+  /** The TCP socket under the WebSocket, corked per turn of the event loop (absent when injected). */
+  readonly rawSocket?: Corkable | undefined;
+}
+
+/** What every connection of one gateway shares: one timer for heartbeats, one for expiry. */
+export interface ConnectionShared {
+  readonly heartbeat: SharedHeartbeat<GatewayConnection>;
+  readonly expiry: ExpiryQueue<GatewayConnection>;
+  readonly coalescer: WriteCoalescer;
 }
 
 function clipReason(reason: string): string {
@@ -57,45 +67,63 @@ export class GatewayConnection implements Connection {
   readonly id = randomUUID();
   readonly userId: string;
   readonly roles: readonly string[];
-  readonly closed: Promise<void>;
   readonly #socket: WebSocket;
   readonly #options: ResolvedOptions;
+  readonly #shared: ConnectionShared;
   readonly #init: ConnectionInit;
   readonly #frames: MinuteBucket;
   readonly #invalid: MinuteBucket;
   readonly #openedAt: number;
-  #heartbeat: Heartbeat | undefined;
-  #expiryTimer: unknown;
   #graceTimer: unknown;
   #closing = false;
+  #ended = false;
   #closeCode: number | undefined;
   #closeReason = '';
   #detached = false;
-  #resolveClosed: () => void = () => undefined;
+  // Made on first use: an idle connection nobody waits on holds no promise.
+  #closed: Promise<void> | undefined;
+  #resolveClosed: (() => void) | undefined;
 
-  constructor(socket: WebSocket, init: ConnectionInit, options: ResolvedOptions) {
+  constructor(
+    socket: WebSocket,
+    init: ConnectionInit,
+    options: ResolvedOptions,
+    shared: ConnectionShared,
+  ) {
     this.#socket = socket;
     this.#options = options;
+    this.#shared = shared;
     this.#init = init;
     this.userId = init.userId;
     this.roles = init.roles;
     this.#openedAt = options.clock();
     this.#frames = new MinuteBucket(options.framesPerMinute, options.clock);
     this.#invalid = new MinuteBucket(options.invalidFramesPerMinute, options.clock);
-    this.closed = new Promise((resolve) => (this.#resolveClosed = resolve));
+  }
+
+  /** Settles once the socket has closed. */
+  get closed(): Promise<void> {
+    if (this.#closed === undefined) {
+      this.#closed = this.#ended
+        ? Promise.resolve()
+        : new Promise((resolve) => (this.#resolveClosed = resolve));
+    }
+    return this.#closed;
   }
 
   /** Listeners first (no frame can be missed), then the router learns about the socket. */
   start(): void {
     this.#socket.on('message', this.#onMessage);
     this.#socket.once('close', this.#onClose);
-    this.#heartbeat = startHeartbeat(this.#socket, {
-      intervalMs: this.#options.pingIntervalMs,
-      timeoutMs: this.#options.pongTimeoutMs,
-      timers: this.#options.timers,
-      onTimeout: () => this.#heartbeatTimeout(),
-    });
-    this.#armExpiry();
+    if (this.#init.expiresAt <= this.#options.clock()) {
+      // Never handed to the router, so there is nothing to detach.
+      this.#detached = true;
+      this.close(GATEWAY_CLOSE.tokenExpired, 'token_expired');
+      return;
+    }
+    // S5: the socket lives no longer than its token (one ordered queue per gateway, one timer).
+    this.#shared.expiry.add(this, this.#init.expiresAt);
+    this.#shared.heartbeat.add(this.#socket, this);
     try {
       this.#options.router.attach(this);
     } catch (error) {
@@ -127,6 +155,8 @@ export class GatewayConnection implements Connection {
       this.#closeSelf(GATEWAY_CLOSE.tryAgainLater, 'send_buffer_full');
       return false;
     }
+    // One write per socket per turn of the event loop instead of one per frame.
+    if (this.#init.rawSocket !== undefined) this.#shared.coalescer.hold(this.#init.rawSocket);
     this.#socket.send(frame);
     this.#options.emit({ type: 'frame_out', connectionId: this.id, bytes });
     return true;
@@ -157,6 +187,8 @@ export class GatewayConnection implements Connection {
     this.#closing = true;
     this.#closeCode ??= ABNORMAL_CLOSURE;
     this.#stopTimers();
+    // Frames sent this turn still go out before the TCP connection does.
+    if (this.#init.rawSocket !== undefined) this.#shared.coalescer.release(this.#init.rawSocket);
     this.#socket.terminate();
   }
 
@@ -227,32 +259,22 @@ export class GatewayConnection implements Connection {
     this.send(errorFrame({ code, message: oneLine(message), correlationId, ...fields }));
   }
 
-  #heartbeatTimeout(): void {
+  /** @internal The shared heartbeat saw no pong within pongTimeoutMs (R13). */
+  heartbeatTimedOut(): void {
+    if (this.#ended) return;
     this.#options.emit({ type: 'heartbeat_timeout', connectionId: this.id });
     this.#detach();
     this.terminate();
   }
 
-  #armExpiry(): void {
-    const remaining = this.#init.expiresAt - this.#options.clock();
-    if (remaining <= 0) {
-      this.#closeSelf(GATEWAY_CLOSE.tokenExpired, 'token_expired');
-      return;
-    }
-    // S5: the socket lives no longer than its token; long delays are re-armed, not overflowed.
-    this.#expiryTimer = this.#options.timers.setTimeout(
-      () => {
-        this.#expiryTimer = undefined;
-        this.#armExpiry();
-      },
-      Math.min(remaining, MAX_TIMER_MS),
-    );
+  /** @internal The token's `exp` has passed (S5). */
+  tokenExpired(): void {
+    this.#closeSelf(GATEWAY_CLOSE.tokenExpired, 'token_expired');
   }
 
   #stopTimers(): void {
-    this.#heartbeat?.stop();
-    if (this.#expiryTimer !== undefined) this.#options.timers.clearTimeout(this.#expiryTimer);
-    this.#expiryTimer = undefined;
+    this.#shared.heartbeat.remove(this.#socket);
+    this.#shared.expiry.remove(this);
   }
 
   #detach(): void {
@@ -267,6 +289,7 @@ export class GatewayConnection implements Connection {
 
   #onClose = (code: number, reason: Buffer): void => {
     this.#closing = true;
+    this.#ended = true;
     this.#stopTimers();
     if (this.#graceTimer !== undefined) this.#options.timers.clearTimeout(this.#graceTimer);
     this.#graceTimer = undefined;
@@ -286,6 +309,7 @@ export class GatewayConnection implements Connection {
       reason: this.#closeCode === undefined ? reason.toString('utf8') : this.#closeReason,
       durationMs: this.#options.clock() - this.#openedAt,
     });
-    this.#resolveClosed();
+    this.#resolveClosed?.();
+    this.#resolveClosed = undefined;
   };
 }

@@ -1,10 +1,14 @@
-import type { IncomingMessage } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
 import { resolveLimits } from '@chatbox/message';
 import websocketPlugin from '@fastify/websocket';
 import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { WebSocket } from 'ws';
-import { GatewayConnection, GATEWAY_CLOSE } from './connection.js';
+import { GatewayConnection, GATEWAY_CLOSE, type ConnectionShared } from './connection.js';
+import { WriteCoalescer } from './cork.js';
 import { WebSocketError } from './errors.js';
+import { createExpiryQueue } from './expiry.js';
+import { createHeartbeat } from './heartbeat.js';
 import { resolveOptions, type GatewayOptions, type ResolvedOptions } from './options.js';
 import { createOriginPolicy, type OriginPolicy } from './origin.js';
 import {
@@ -29,7 +33,14 @@ export interface WebSocketGateway {
   stats(): { connections: number; users: number };
 }
 
-type Admitted = Extract<Admission, { ok: true }>;
+type AdmittedUpgrade = Extract<Admission, { ok: true }>;
+
+/** What an admitted upgrade keeps until its handler runs; dropped there. */
+interface Admitted {
+  readonly admission: AdmittedUpgrade;
+  readonly response: ServerResponse;
+  readonly onTcpClose: () => void;
+}
 
 class Gateway implements WebSocketGateway {
   readonly plugin: FastifyPluginAsync;
@@ -42,9 +53,31 @@ class Gateway implements WebSocketGateway {
   #accepting = true;
   #shutdown: Promise<void> | undefined;
   #restart = false;
+  readonly #shared: ConnectionShared;
+  /** Shared by every connection: no closure per socket. */
+  readonly #onClosed = (connection: GatewayConnection): void => this.#forget(connection);
+  readonly #onSocketError: (this: WebSocket, error: Error) => void;
 
   constructor(options: GatewayOptions) {
     this.#options = resolveOptions(options);
+    const { timers, clock, logger } = this.#options;
+    this.#shared = {
+      heartbeat: createHeartbeat<GatewayConnection>({
+        intervalMs: this.#options.pingIntervalMs,
+        timeoutMs: this.#options.pongTimeoutMs,
+        timers,
+        onTimeout: (connection) => connection.heartbeatTimedOut(),
+      }),
+      expiry: createExpiryQueue<GatewayConnection>({
+        clock,
+        timers,
+        onExpired: (connection) => connection.tokenExpired(),
+      }),
+      coalescer: new WriteCoalescer(),
+    };
+    this.#onSocketError = function onSocketError(this: WebSocket, error: Error): void {
+      socketError(logger, error, this);
+    };
     try {
       resolveLimits(options.parseLimits);
     } catch (cause) {
@@ -105,12 +138,7 @@ class Gateway implements WebSocketGateway {
         clientTracking: true,
       },
       preClose: () => this.#preClose(app),
-      errorHandler: (error, socket) => {
-        // ws has already closed with the right code (1007, 1009, ...); only log the code.
-        options.logger.debug({ code: (error as { code?: unknown }).code }, 'websocket error');
-        if (socket.readyState === socket.OPEN)
-          socket.close(GATEWAY_CLOSE.internalError, 'internal_error');
-      },
+      errorHandler: (error, socket) => socketError(options.logger, error, socket),
     });
     app.get(
       options.path,
@@ -142,17 +170,41 @@ class Gateway implements WebSocketGateway {
       return;
     }
     // An upgrade that never completes still frees its slot when the TCP connection goes.
-    request.raw.socket.once('close', () => void admission.release());
-    this.#admitted.set(request.raw, admission);
+    const onTcpClose = (): void => void admission.release();
+    request.raw.socket.once('close', onTcpClose);
+    this.#admitted.set(request.raw, { admission, response: reply.raw, onTcpClose });
+  }
+
+  /**
+   * Lets go of what @fastify/websocket would keep for the socket's life (about 3 KiB a
+   * connection, and the request's child logger): the ServerResponse it assigned to the TCP
+   * socket (which holds the request) and its per-socket error listener, a closure over request
+   * and reply. The replacement listener is one function for every socket.
+   */
+  #releaseUpgrade(socket: WebSocket, tcp: Socket | undefined, admitted: Admitted): void {
+    if (tcp !== undefined) {
+      tcp.off('close', admitted.onTcpClose);
+      try {
+        admitted.response.detachSocket(tcp);
+      } catch {
+        // Not the response on this socket (an injected upgrade): nothing to let go of.
+      }
+    }
+    for (const listener of socket.listeners('error'))
+      socket.off('error', listener as (...args: unknown[]) => void);
+    socket.on('error', this.#onSocketError);
   }
 
   #onSocket(socket: WebSocket, request: FastifyRequest): void {
-    const admission = this.#admitted.get(request.raw);
+    const admitted = this.#admitted.get(request.raw);
     this.#admitted.delete(request.raw);
-    if (admission === undefined) {
+    if (admitted === undefined) {
       socket.close(GATEWAY_CLOSE.internalError, 'internal_error');
       return;
     }
+    const { admission } = admitted;
+    const tcp = (request.raw.socket as Socket | null | undefined) ?? undefined;
+    this.#releaseUpgrade(socket, tcp, admitted);
     if (!this.#accepting) {
       const { code, reason } = shutdownClose(this.#restart);
       socket.close(code, reason);
@@ -167,9 +219,11 @@ class Gateway implements WebSocketGateway {
         roles,
         expiresAt,
         release: admission.release,
-        onClosed: (closed) => this.#forget(closed),
+        onClosed: this.#onClosed,
+        rawSocket: tcp,
       },
       this.#options,
+      this.#shared,
     );
     this.#connections.add(connection);
     this.#users.set(userId, (this.#users.get(userId) ?? 0) + 1);
@@ -202,6 +256,13 @@ class Gateway implements WebSocketGateway {
     }
     await new Promise<void>((resolve) => app.websocketServer.close(() => resolve()));
   }
+}
+
+/** ws has already closed with the right code (1007, 1009, ...); only log the code. */
+function socketError(logger: ResolvedOptions['logger'], error: unknown, socket: WebSocket): void {
+  logger.debug({ code: (error as { code?: unknown }).code }, 'websocket error');
+  if (socket.readyState === socket.OPEN)
+    socket.close(GATEWAY_CLOSE.internalError, 'internal_error');
 }
 
 /**

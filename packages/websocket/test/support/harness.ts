@@ -40,6 +40,8 @@ export type HarnessOptions = Partial<GatewayOptions> & Pick<GatewayOptions, 'rou
 export async function startHarness(
   overrides: HarnessOptions,
   secret = randomSecret(),
+  /** Runs on the app before it listens (hooks a test needs). */
+  setup?: (app: FastifyInstance) => void,
 ): Promise<Harness> {
   const events: GatewayEvent[] = [];
   const gateway = createWebSocketGateway({
@@ -68,6 +70,7 @@ export async function startHarness(
     },
   });
   const app = Fastify({ logger: false });
+  setup?.(app);
   await app.register(gateway.plugin);
   await app.listen({ host: '127.0.0.1', port: 0 });
   const { port } = app.server.address() as AddressInfo;

@@ -1,24 +1,36 @@
 import { describe, expect, it } from '@jest/globals';
 import { createMemoryConnectionLimiter } from '../../src/index.js';
-import { startHeartbeat, type PingTarget } from '../../src/heartbeat.js';
+import type { GatewayTimers } from '../../src/index.js';
+import { createHeartbeat, type PingTarget } from '../../src/heartbeat.js';
 import { MinuteBucket } from '../../src/rate.js';
 import { MAX_TIMER_MS, systemTimers } from '../../src/timers.js';
 import { manualTimers } from '../support/manual-timers.js';
 
 function pingTarget(): PingTarget & { pings: number; pong(): void; listeners: number } {
-  const listeners = new Set<() => void>();
-  return {
+  const listeners = new Set<(this: PingTarget) => void>();
+  const target = {
     pings: 0,
     ping() {
       this.pings += 1;
     },
-    on: (_event, listener) => listeners.add(listener),
-    off: (_event, listener) => listeners.delete(listener),
-    pong: () => listeners.forEach((listener) => listener()),
+    on: (_event: 'pong', listener: (this: PingTarget) => void) => listeners.add(listener),
+    off: (_event: 'pong', listener: (this: PingTarget) => void) => listeners.delete(listener),
+    // Like an EventEmitter: the listener runs with the emitter as `this`.
+    pong: () => listeners.forEach((listener) => listener.call(target)),
     get listeners() {
       return listeners.size;
     },
   };
+  return target;
+}
+
+function startHeartbeat(
+  target: PingTarget,
+  options: { intervalMs: number; timeoutMs: number; timers: GatewayTimers; onTimeout: () => void },
+): { stop(): void } {
+  const heartbeat = createHeartbeat<string>({ ...options, onTimeout: () => options.onTimeout() });
+  heartbeat.add(target, 'owner');
+  return { stop: () => heartbeat.remove(target) };
 }
 
 describe('MinuteBucket', () => {
@@ -103,6 +115,64 @@ describe('startHeartbeat', () => {
     beat.stop();
     timers.advance(100);
     expect(timeouts).toBe(0);
+  });
+});
+
+describe('createHeartbeat (shared by every socket)', () => {
+  it('keeps one interval and one deadline per round whatever the number of sockets', () => {
+    const timers = manualTimers();
+    const timedOut: string[] = [];
+    const heartbeat = createHeartbeat<string>({
+      intervalMs: 100,
+      timeoutMs: 50,
+      timers,
+      onTimeout: (owner) => timedOut.push(owner),
+    });
+    const targets = Array.from({ length: 50 }, () => pingTarget());
+    targets.forEach((target, i) => heartbeat.add(target, `s${i}`));
+    heartbeat.add(targets[0]!, 'again');
+    expect(heartbeat.size).toBe(50);
+    expect(timers.pending()).toBe(1);
+    timers.advance(100);
+    expect(targets.every((target) => target.pings === 1)).toBe(true);
+    expect(timers.pending()).toBe(2);
+    targets.slice(1).forEach((target) => target.pong());
+    timers.advance(50);
+    expect(timedOut).toEqual(['s0']);
+    timers.advance(50);
+    // Every socket is pinged again, s0 too (a timeout is reported once per unanswered ping).
+    expect(targets.every((target) => target.pings === 2)).toBe(true);
+    timers.advance(50);
+    expect(timedOut).toEqual(['s0', ...targets.map((_, i) => `s${i}`)]);
+    targets.forEach((target) => heartbeat.remove(target));
+    heartbeat.remove(targets[0]!);
+    expect(heartbeat.size).toBe(0);
+    expect(timers.pending()).toBe(0);
+    expect(targets.every((target) => target.listeners === 0)).toBe(true);
+  });
+
+  it('reports a socket exactly timeoutMs after its ping when the timeout spans rounds', () => {
+    const timers = manualTimers();
+    const timedOut: number[] = [];
+    const heartbeat = createHeartbeat<string>({
+      intervalMs: 100,
+      timeoutMs: 250,
+      timers,
+      onTimeout: () => timedOut.push(timers.now()),
+    });
+    const early = pingTarget();
+    heartbeat.add(early, 'early');
+    timers.advance(100);
+    const late = pingTarget();
+    heartbeat.add(late, 'late');
+    timers.advance(500);
+    expect(timedOut).toEqual([350, 450]);
+    // One ping outstanding at a time: the next one only after the report.
+    expect(early.pings).toBe(2);
+    expect(late.pings).toBe(2);
+    heartbeat.remove(early);
+    heartbeat.remove(late);
+    expect(timers.pending()).toBe(0);
   });
 });
 
