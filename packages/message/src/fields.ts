@@ -2,7 +2,7 @@ import * as v from 'valibot';
 import { MAX_PING_ID_CHARS } from './limits.js';
 
 /** Printable ASCII: a ping id is echoed verbatim, so it is kept to characters that log safely. */
-const PING_ID = new RegExp(`^[\\x20-\\x7E]{1,${MAX_PING_ID_CHARS}}$`);
+export const PING_ID = new RegExp(`^[\\x20-\\x7E]{1,${MAX_PING_ID_CHARS}}$`);
 
 /** A UUID string (any version, either case). Only a string passes: `{"$ne": null}` is a type error. */
 export const uuidField = v.pipe(v.string(), v.uuid());

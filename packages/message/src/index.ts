@@ -54,6 +54,7 @@ export type {
 } from './outbound-schema.js';
 export {
   ackFrame,
+  createDeltaSerializer,
   deltaFrame,
   doneFrame,
   errorFrame,
@@ -63,4 +64,9 @@ export {
   serializeOutbound,
   sessionFrame,
 } from './outbound.js';
-export type { ErrorFrameFields, OutboundErrorCode, OutboundParseResult } from './outbound.js';
+export type {
+  DeltaSerializer,
+  ErrorFrameFields,
+  OutboundErrorCode,
+  OutboundParseResult,
+} from './outbound.js';

@@ -25,7 +25,8 @@ export type MessageRole = (typeof MESSAGE_ROLES)[number];
 export const MAX_ERROR_MESSAGE_CHARS = 500;
 const ERROR_MESSAGE = new RegExp(`^[^\\r\\n\\u2028\\u2029]{1,${MAX_ERROR_MESSAGE_CHARS}}$`);
 const CORRELATION_ID = /^[A-Za-z0-9._:-]{1,128}$/;
-const STOP_REASON = /^[A-Za-z0-9._:-]{1,64}$/;
+/** Exported for the fast builders (`hot-frames.ts`), which must accept exactly what this does. */
+export const STOP_REASON = /^[A-Za-z0-9._:-]{1,64}$/;
 
 export interface SessionFrame {
   type: 'session';

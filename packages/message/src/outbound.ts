@@ -1,6 +1,14 @@
 import * as v from 'valibot';
 import { MessageError } from './errors.js';
 import { checkFrame, frameKeysOf } from './frame-check.js';
+import {
+  deltaPrefix,
+  deltaSuffix,
+  fastAckFrame,
+  fastDeltaFrame,
+  fastDoneFrame,
+  fastPongFrame,
+} from './hot-frames.js';
 import { toJsonText } from './json-text.js';
 import {
   outboundFrameSchema,
@@ -33,20 +41,45 @@ export function serializeOutbound(frame: OutboundFrame): string {
 
 type Fields<TFrame> = Omit<TFrame, 'type'>;
 
+// ack, delta, done and pong are written by `hot-frames.ts` without running the schema, byte for
+// byte what `serializeOutbound` writes; an input the schema would refuse goes the validated way
+// and throws the same MessageError. The other frames are rare and always validated.
+
 export function sessionFrame(fields: Fields<SessionFrame>): string {
   return serializeOutbound({ ...fields, type: 'session' });
 }
 
 export function ackFrame(fields: Fields<AckFrame>): string {
-  return serializeOutbound({ ...fields, type: 'ack' });
+  return fastAckFrame(fields) ?? serializeOutbound({ ...fields, type: 'ack' });
 }
 
 export function deltaFrame(fields: Fields<DeltaFrame>): string {
-  return serializeOutbound({ ...fields, type: 'delta' });
+  return fastDeltaFrame(fields) ?? serializeOutbound({ ...fields, type: 'delta' });
+}
+
+/** Writes the deltas of one reply: `(offset, text) => deltaFrame({ sessionId, seq, offset, text })`. */
+export type DeltaSerializer = (offset: number, text: string) => string;
+
+/**
+ * The deltas of one reply share `sessionId` and `seq`: they are checked and written once, here
+ * (throwing ERR_MESSAGE_INVALID_FRAME as `deltaFrame` would), and each call writes only the
+ * offset and the text, with the same result as `deltaFrame` (S12: the text is a JSON string).
+ */
+export function createDeltaSerializer(sessionId: string, seq: number): DeltaSerializer {
+  const prefix =
+    deltaPrefix(sessionId, seq) ??
+    serializeOutbound({ type: 'delta', sessionId, seq, offset: 0, text: '' });
+  return (offset, text) => {
+    const suffix = deltaSuffix(offset, text);
+    // An invalid offset or text throws from the validated path, with its issues.
+    return suffix === undefined
+      ? serializeOutbound({ type: 'delta', sessionId, seq, offset, text })
+      : prefix + suffix;
+  };
 }
 
 export function doneFrame(fields: Fields<DoneFrame>): string {
-  return serializeOutbound({ ...fields, type: 'done' });
+  return fastDoneFrame(fields) ?? serializeOutbound({ ...fields, type: 'done' });
 }
 
 /** `retryable` defaults to the code's entry in `WIRE_ERROR_RETRYABLE`. */
@@ -62,7 +95,7 @@ export function replayFrame(fields: Fields<ReplayFrame>): string {
 }
 
 export function pongFrame(fields: Fields<PongFrame> = {}): string {
-  return serializeOutbound({ ...fields, type: 'pong' });
+  return fastPongFrame(fields) ?? serializeOutbound({ ...fields, type: 'pong' });
 }
 
 export type OutboundErrorCode = 'bad_json' | 'bad_frame' | 'unsupported_frame';

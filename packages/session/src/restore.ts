@@ -1,7 +1,12 @@
 import { SessionError } from './errors.js';
 import type { ResponseTimeHistogramOptions } from './histogram.js';
-import { checkDraft, fromChatMessage, histogramOf } from './session-state.js';
-import type { MessageRecord, SessionState } from './session-state.js';
+import {
+  checkDraft,
+  fromChatMessage,
+  histogramOf,
+  indexByClientMessageId,
+} from './session-state.js';
+import type { SessionState } from './session-state.js';
 import type { ChatMessage, SessionSnapshot } from './types.js';
 
 function bad(message: string): SessionError {
@@ -31,10 +36,10 @@ function recentRecords(
   sessionId: string,
   recent: readonly ChatMessage[],
   max: number,
-): MessageRecord[] {
+): ChatMessage[] {
   const untrusted: unknown = recent;
   if (!Array.isArray(untrusted)) throw bad('recent must be an array of messages');
-  const bySeq = new Map<number, MessageRecord>();
+  const bySeq = new Map<number, ChatMessage>();
   for (const message of recent) {
     checkDraft(message);
     if (message.sessionId !== sessionId) throw bad('a recent message belongs to another session');
@@ -42,7 +47,7 @@ function recentRecords(
     if (message.seq === 0) throw bad('message.seq starts at 1');
     time('message.createdAt', message.createdAt);
     time('message.updatedAt', message.updatedAt);
-    bySeq.set(message.seq, fromChatMessage(message));
+    bySeq.set(message.seq, fromChatMessage(sessionId, message));
   }
   return [...bySeq.values()].sort((a, b) => a.seq - b.seq).slice(-max);
 }
@@ -86,6 +91,8 @@ export function stateFromSnapshot(
     lastActivityMs: nowMs,
     histogram: undefined,
     history,
+    byClientMessageId: indexByClientMessageId(history),
+    historyView: undefined,
   };
   const summary: unknown = snapshot.responseTimes;
   if (summary === null || typeof summary !== 'object')

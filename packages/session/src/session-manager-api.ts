@@ -21,7 +21,9 @@ export interface SessionManagerStats {
 /**
  * In-memory session state. Every mutation is synchronous, so it is atomic in JavaScript; a flow
  * that awaits between a read and a write (store-then-ack) runs inside `runExclusive`.
- * Everything returned is a fresh, deeply frozen copy.
+ * Snapshots are fresh, deeply frozen copies. Messages are frozen once per change and the same
+ * object is handed to every caller (their Dates refuse their setters), so nothing a caller holds
+ * can change, and `history()` returns one frozen array until the next message change.
  */
 export interface SessionManager {
   /** Creates an active session; its id is the one every layer uses (finding 02). */
@@ -45,7 +47,7 @@ export interface SessionManager {
   updateMessage(id: string, seq: number, patch: MessagePatch): ChatMessage;
   /** R4: the retained message carrying this idempotency key. */
   findByClientMessageId(id: string, clientMessageId: string): ChatMessage | undefined;
-  /** The last `maxHistoryMessages` messages in seq order, as model context. */
+  /** The last `maxHistoryMessages` messages in seq order, as model context (cached, frozen). */
   history(id: string): readonly ChatMessage[];
   recordResponseTime(id: string, ms: number): void;
   /** Marks activity, postponing idle expiry; does not change the snapshot. */

@@ -6,7 +6,7 @@ import { createKeyedSerialQueue } from './serial-queue.js';
 import type { KeyedSerialQueue } from './serial-queue.js';
 import type { SessionManager, SessionManagerStats, SweepResult } from './session-manager-api.js';
 import { appendRecord, findRecord, updateRecord } from './messages.js';
-import { histogramOf, newState, toChatMessage, toSnapshot } from './session-state.js';
+import { histogramOf, historyOf, newState, toSnapshot } from './session-state.js';
 import type { MessageDraft, MessagePatch, SessionState } from './session-state.js';
 import type { ChatMessage, SessionSnapshot } from './types.js';
 
@@ -120,28 +120,25 @@ class InMemorySessionManager implements SessionManager {
     const state = this.#require(id);
     if (!state.isActive) throw new SessionError('ERR_SESSION_ENDED', 'the session has ended');
     const now = this.#options.clock();
-    const record = appendRecord(state, draft, now, this.#options.maxHistoryMessages);
+    const message = appendRecord(state, draft, now, this.#options.maxHistoryMessages);
     this.#mutated(state, now);
-    return toChatMessage(state.id, record);
+    return message;
   }
 
   updateMessage(id: string, seq: number, patch: MessagePatch): ChatMessage {
     const state = this.#require(id);
     const now = this.#options.clock();
-    const record = updateRecord(state, seq, patch, now);
+    const message = updateRecord(state, seq, patch, now);
     this.#mutated(state, now);
-    return toChatMessage(state.id, record);
+    return message;
   }
 
   findByClientMessageId(id: string, clientMessageId: string): ChatMessage | undefined {
-    const state = this.#require(id);
-    const record = findRecord(state, clientMessageId);
-    return record === undefined ? undefined : toChatMessage(state.id, record);
+    return findRecord(this.#require(id), clientMessageId);
   }
 
   history(id: string): readonly ChatMessage[] {
-    const state = this.#require(id);
-    return Object.freeze(state.history.map((record) => toChatMessage(state.id, record)));
+    return historyOf(this.#require(id));
   }
 
   recordResponseTime(id: string, ms: number): void {

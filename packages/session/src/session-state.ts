@@ -1,6 +1,7 @@
 import { SessionError } from './errors.js';
 import { EMPTY_RESPONSE_TIME_SUMMARY, createResponseTimeHistogram } from './histogram.js';
 import type { ResponseTimeHistogram, ResponseTimeHistogramOptions } from './histogram.js';
+import { sharedDate } from './shared-date.js';
 import type { ChatMessage, MessageRole, MessageStatus, SessionSnapshot, Usage } from './types.js';
 
 /** What `appendMessage` takes; the manager assigns `sessionId`, `seq` and the timestamps. */
@@ -18,18 +19,23 @@ export type MessagePatch = Partial<
   Pick<ChatMessage, 'content' | 'status' | 'usage' | 'stopReason' | 'errorCode'>
 >;
 
-/** Internal, mutable; times are epoch milliseconds so no Date is ever shared with a caller. */
-export interface MessageRecord {
+/**
+ * What a held message is built from. The held message itself is the frozen `ChatMessage`
+ * handed to every caller (finding 10 for messages: nothing a caller holds can change); a change
+ * replaces it, so reads (`history`, `findByClientMessageId`) copy nothing.
+ */
+export interface MessageFields {
   readonly seq: number;
   readonly role: MessageRole;
-  content: string;
-  status: MessageStatus;
+  readonly content: string;
+  readonly status: MessageStatus;
   readonly clientMessageId: string | undefined;
-  readonly createdAtMs: number;
-  updatedAtMs: number;
-  usage: Usage | undefined;
-  stopReason: string | undefined;
-  errorCode: string | undefined;
+  /** A `sharedDate`: it is handed out with the message. */
+  readonly createdAt: Date;
+  readonly updatedAtMs: number;
+  readonly usage: Usage | undefined;
+  readonly stopReason: string | undefined;
+  readonly errorCode: string | undefined;
 }
 
 export interface SessionState {
@@ -47,8 +53,16 @@ export interface SessionState {
   lastActivityMs: number;
   /** Allocated on the first recording: sessions without replies cost no buckets. */
   histogram: ResponseTimeHistogram | undefined;
-  /** The last `maxHistoryMessages` messages, in seq order. */
-  readonly history: MessageRecord[];
+  /** The last `maxHistoryMessages` messages, in seq order, each frozen once. */
+  readonly history: ChatMessage[];
+  /**
+   * R4 index of `history`: clientMessageId → the newest held message carrying it, kept in step
+   * with `history` (a message leaves both when it is evicted), so it is bounded by it. Allocated
+   * on the first keyed message: sessions without one cost no Map.
+   */
+  byClientMessageId: Map<string, ChatMessage> | undefined;
+  /** The frozen `history()` answer, built on the first read after a change of `history`. */
+  historyView: readonly ChatMessage[] | undefined;
 }
 
 const ROLES: ReadonlySet<string> = new Set<MessageRole>(['user', 'assistant']);
@@ -118,6 +132,8 @@ export function newState(id: string, userId: string, nowMs: number): SessionStat
     lastActivityMs: nowMs,
     histogram: undefined,
     history: [],
+    byClientMessageId: undefined,
+    historyView: undefined,
   };
 }
 
@@ -152,34 +168,57 @@ export function toSnapshot(state: SessionState): SessionSnapshot {
   return Object.freeze(snapshot);
 }
 
-export function toChatMessage(sessionId: string, record: MessageRecord): ChatMessage {
+/** A frozen message; its Dates are `sharedDate`s, so no caller can change what another sees. */
+export function freezeMessage(sessionId: string, fields: MessageFields): ChatMessage {
+  const { createdAt, updatedAtMs } = fields;
   const message: ChatMessage = {
     sessionId,
-    seq: record.seq,
-    role: record.role,
-    content: record.content,
-    status: record.status,
-    ...(record.clientMessageId === undefined ? {} : { clientMessageId: record.clientMessageId }),
-    createdAt: frozenDate(record.createdAtMs),
-    updatedAt: frozenDate(record.updatedAtMs),
-    ...(record.usage === undefined ? {} : { usage: record.usage }),
-    ...(record.stopReason === undefined ? {} : { stopReason: record.stopReason }),
-    ...(record.errorCode === undefined ? {} : { errorCode: record.errorCode }),
+    seq: fields.seq,
+    role: fields.role,
+    content: fields.content,
+    status: fields.status,
+    ...(fields.clientMessageId === undefined ? {} : { clientMessageId: fields.clientMessageId }),
+    createdAt,
+    // Both are immutable, so an unchanged time needs no second Date.
+    updatedAt: updatedAtMs === createdAt.getTime() ? createdAt : sharedDate(updatedAtMs),
+    ...(fields.usage === undefined ? {} : { usage: fields.usage }),
+    ...(fields.stopReason === undefined ? {} : { stopReason: fields.stopReason }),
+    ...(fields.errorCode === undefined ? {} : { errorCode: fields.errorCode }),
   };
   return Object.freeze(message);
 }
 
-export function fromChatMessage(message: ChatMessage): MessageRecord {
-  return {
+/** The router reads this every turn: one frozen array per change of the history, not per read. */
+export function historyOf(state: SessionState): readonly ChatMessage[] {
+  state.historyView ??= Object.freeze(state.history.slice());
+  return state.historyView;
+}
+
+/** Indexes held messages by clientMessageId; the newest wins, as a scan from the end would. */
+export function indexByClientMessageId(
+  history: readonly ChatMessage[],
+): Map<string, ChatMessage> | undefined {
+  let index: Map<string, ChatMessage> | undefined;
+  for (const message of history) {
+    if (message.clientMessageId === undefined) continue;
+    index ??= new Map();
+    index.set(message.clientMessageId, message);
+  }
+  return index;
+}
+
+/** A stored message as a held one: checked fields, own frozen copies of its Dates and usage. */
+export function fromChatMessage(sessionId: string, message: ChatMessage): ChatMessage {
+  return freezeMessage(sessionId, {
     seq: message.seq,
     role: message.role,
     content: message.content,
     status: message.status,
     clientMessageId: message.clientMessageId,
-    createdAtMs: message.createdAt.getTime(),
+    createdAt: sharedDate(message.createdAt.getTime()),
     updatedAtMs: message.updatedAt.getTime(),
     usage: checkUsage(message.usage),
     stopReason: message.stopReason,
     errorCode: message.errorCode,
-  };
+  });
 }

@@ -22,6 +22,7 @@ describe('public entry', () => {
         'WIRE_ERROR_CODES',
         'WIRE_ERROR_RETRYABLE',
         'ackFrame',
+        'createDeltaSerializer',
         'createInboundSchema',
         'deltaFrame',
         'doneFrame',
