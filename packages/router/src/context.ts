@@ -81,6 +81,8 @@ export class RouterContext {
    * `onSessionBound` tells the other instances, which release the connection they hold.
    */
   bind(conn: Connection, sessionId: string, lastSeq: number, resumed: boolean): void {
+    // Coalesced text goes to the connection it was streamed for; the new one gets it replayed.
+    this.turns.get(sessionId)?.flushDeltas();
     const boundAt = this.options.clock();
     const result = this.registry.bind(conn, sessionId, boundAt);
     if (!result.bound) throw new RouterError('ERR_ROUTER_CONNECTION_GONE', 'connection closed');

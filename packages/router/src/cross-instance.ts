@@ -34,6 +34,8 @@ export function releaseSession(
   // The client came back here after the other instance bound it: this binding is the newer one.
   if (boundAt !== undefined && options.boundBefore !== undefined && boundAt >= options.boundBefore)
     return false;
+  // The released client gets every chunk streamed for it before it is closed.
+  ctx.turns.get(sessionId)?.flushDeltas();
   const conn = ctx.registry.releaseSession(sessionId);
   followers.stop(sessionId);
   // The generation, if any, streams on into storage through its writer: the other instance

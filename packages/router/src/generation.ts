@@ -1,6 +1,7 @@
 import { isLlmError } from '@chatbox/llm';
 import type { LlmUsage } from '@chatbox/llm';
-import { deltaFrame, doneFrame } from '@chatbox/message';
+import { doneFrame } from '@chatbox/message';
+import { DeltaCoalescer } from './coalescer.js';
 import type { RouterContext } from './context.js';
 import { codeOf, errorSummary } from './context.js';
 import { StreamHeartbeat } from './heartbeat.js';
@@ -31,10 +32,15 @@ export async function generate(ctx: RouterContext, turn: Turn, seq: number): Pro
   const completion: Completion = {};
   ctx.emit({ type: 'generation_started', sessionId: turn.sessionId });
   const heartbeat = new StreamHeartbeat(ctx, turn.sessionId, seq);
+  const deltas = new DeltaCoalescer(ctx, turn.sessionId, seq);
+  turn.deltas = deltas;
   let run: Run;
   try {
     run = await streamReply(ctx, turn, seq, completion, startedAt);
   } finally {
+    // Every exit path: the held-back text leaves before done/error, and its timer is cleared.
+    deltas.stop();
+    turn.deltas = undefined;
     // Before the final write: a heartbeat never lands on a message after its final status.
     await heartbeat.stop();
   }
@@ -57,6 +63,9 @@ async function streamReply(
   let writer: RouterStreamWriter | undefined;
   try {
     writer = ctx.options.openStreamWriter(turn.sessionId, seq);
+    // Aborted while the turn was being stored (batched writes store the reply's placeholder with
+    // the user message): the placeholder gets its final status, the model is not called.
+    if (turn.reason !== undefined) return { writer, outcome: abortOutcome(turn.reason, false) };
     const budget = maxContextChars - (system?.length ?? 0);
     const messages = modelContext(sessions.history(turn.sessionId), seq, budget);
     const request = { messages, maxTokens, ...(system === undefined ? {} : { system }) };
@@ -68,7 +77,7 @@ async function streamReply(
         continue;
       }
       if (turn.text.length === 0) ctx.emit({ type: 'first_token', ms: clock() - startedAt });
-      deliver(ctx, turn, seq, chunk.text, writer);
+      deliver(turn, chunk.text, writer);
     }
     const outcome: Outcome =
       turn.reason === undefined
@@ -87,18 +96,12 @@ async function streamReply(
   }
 }
 
-function deliver(
-  ctx: RouterContext,
-  turn: Turn,
-  seq: number,
-  text: string,
-  writer: RouterStreamWriter,
-): void {
+/** A chunk to the reply's text, the writer, and (coalesced) the connection bound when it leaves. */
+function deliver(turn: Turn, text: string, writer: RouterStreamWriter): void {
   const offset = turn.text.length;
   turn.text += text;
   writer.append(text);
-  const conn = ctx.registry.connectionOf(turn.sessionId);
-  ctx.send(conn, () => deltaFrame({ sessionId: turn.sessionId, seq, offset, text }));
+  turn.deltas?.push(offset, text);
 }
 
 async function finish(

@@ -22,6 +22,8 @@ export type {
 export { RouterError, isRouterError } from './errors.js';
 export type { RouterErrorCode, RouterErrorOptions } from './errors.js';
 export {
+  DEFAULT_COALESCE_MAX_CHARS,
+  DEFAULT_COALESCE_MS,
   DEFAULT_FOLLOW_INTERVAL_MS,
   DEFAULT_FOLLOW_TIMEOUT_MS,
   DEFAULT_HEARTBEAT_INTERVAL_MS,

@@ -132,6 +132,7 @@ class Router implements ClusterMessageRouter {
     }
     const wasActive = held.isActive;
     const ended = sessions.end(sessionId);
+    turn?.flushDeltas();
     const conn = ctx.registry.releaseSession(sessionId);
     this.#followers.stop(sessionId);
     if (conn !== undefined) ctx.close(conn, 4002, 'session_ended');

@@ -7,7 +7,7 @@ import { RouterError } from './errors.js';
 import { generate } from './generation.js';
 import { ownedSession, sessionForSend } from './session-access.js';
 import type { Turn } from './turns.js';
-import type { Connection } from './types.js';
+import type { Connection, RouterStore } from './types.js';
 import { requestFailure } from './wire-errors.js';
 
 function refuse(ctx: RouterContext, error: RouterError): never {
@@ -89,6 +89,49 @@ function messageOf(
   return { sessionId, seq, createdAt: now, updatedAt: new Date(now.getTime()), ...draft };
 }
 
+interface StoredTurn {
+  readonly user: { readonly message: ChatMessage; readonly duplicate: boolean };
+  /** True when the assistant placeholder was stored with the user message (one batch). */
+  readonly replyStored: boolean;
+}
+
+/**
+ * The user message, and with a store that batches, the assistant placeholder in the same round
+ * trip (issue 10: one write instead of two). The batch is ordered, so the user message is durable
+ * whenever the placeholder is; a store failure rejects before anything is committed in memory.
+ */
+async function storeUserMessage(
+  ctx: RouterContext,
+  sessionId: string,
+  seq: number,
+  draft: MessageDraft,
+): Promise<StoredTurn> {
+  const { store } = ctx.options;
+  const user = messageOf(ctx, sessionId, seq, draft);
+  if (store.appendMessages === undefined) {
+    const stored = await ctx.storeCall('appendMessage', () => store.appendMessage(user));
+    return { user: stored, replyStored: false };
+  }
+  const reply = messageOf(ctx, sessionId, seq + 1, REPLY_DRAFT);
+  const results = await ctx.storeCall('appendMessages', () =>
+    (store.appendMessages as NonNullable<RouterStore['appendMessages']>).call(store, [user, reply]),
+  );
+  const [stored, placeholder] = results;
+  if (stored === undefined) throw new RouterError('ERR_ROUTER_STORAGE_UNAVAILABLE', 'no result');
+  // A resend of an earlier message ends the batch (no placeholder); a placeholder found stored is
+  // this turn's own from an earlier attempt (its seq follows the user message's).
+  return {
+    user: stored,
+    replyStored: stored.message.seq === seq && placeholder?.message.seq === seq + 1,
+  };
+}
+
+const REPLY_DRAFT: MessageDraft = Object.freeze({
+  role: 'assistant',
+  content: '',
+  status: 'streaming',
+});
+
 /**
  * Inside the session's queue (finding 04). R4: a resend gets the same ack and no second model call.
  * R1: the user message is stored, then committed in memory, then acked. Returns the assistant
@@ -106,6 +149,7 @@ async function prepareTurn(
     throw new RouterError('ERR_ROUTER_SESSION_ENDED', 'session has ended');
   let user = sessions.findByClientMessageId(sessionId, frame.clientMessageId);
   let duplicate = user !== undefined;
+  let replyStored = false;
   if (user === undefined) {
     const draft: MessageDraft = {
       role: 'user',
@@ -113,28 +157,38 @@ async function prepareTurn(
       status: 'complete',
       clientMessageId: frame.clientMessageId,
     };
-    const seq = sessions.snapshot(sessionId).lastSeq + 1;
-    const stored = await ctx.storeCall('appendMessage', () =>
-      store.appendMessage(messageOf(ctx, sessionId, seq, draft)),
+    const stored = await storeUserMessage(
+      ctx,
+      sessionId,
+      sessions.snapshot(sessionId).lastSeq + 1,
+      draft,
     );
-    duplicate = stored.duplicate;
-    user = stored.message;
+    duplicate = stored.user.duplicate;
+    user = stored.user.message;
     // A resend whose first attempt reached storage but not memory: commit it so seq stays gap-free.
-    if (user.seq === sessions.snapshot(sessionId).lastSeq + 1)
+    if (user.seq === sessions.snapshot(sessionId).lastSeq + 1) {
       sessions.appendMessage(sessionId, { ...draft, content: user.content });
+      replyStored = stored.replyStored;
+    }
   }
   sendAck(ctx, conn, sessionId, frame, user.seq, duplicate);
+  const seq = user.seq + 1;
+  if (replyStored) {
+    // Stored already: commit it and generate, even if the turn was aborted meanwhile (generate
+    // then stores the abort's final status without calling the model).
+    sessions.appendMessage(sessionId, REPLY_DRAFT);
+    turn.assistantSeq = seq;
+    return seq;
+  }
   // A duplicate is answered already, unless its first attempt stopped before the reply was stored.
   if (duplicate && sessions.snapshot(sessionId).lastSeq !== user.seq) return undefined;
   const receiver =
     ctx.registry.isAttached(conn) || ctx.registry.connectionOf(sessionId) !== undefined;
   if (turn.reason !== undefined || !receiver) return undefined;
-  const seq = user.seq + 1;
-  const draft: MessageDraft = { role: 'assistant', content: '', status: 'streaming' };
   await ctx.storeCall('appendMessage', () =>
-    store.appendMessage(messageOf(ctx, sessionId, seq, draft)),
+    store.appendMessage(messageOf(ctx, sessionId, seq, REPLY_DRAFT)),
   );
-  sessions.appendMessage(sessionId, draft);
+  sessions.appendMessage(sessionId, REPLY_DRAFT);
   turn.assistantSeq = seq;
   return seq;
 }

@@ -1,3 +1,4 @@
+import type { DeltaCoalescer } from './coalescer.js';
 import type { RouterTimers } from './types.js';
 import type { AbortReason } from './wire-errors.js';
 
@@ -16,6 +17,8 @@ export class Turn {
   assistantSeq: number | undefined;
   /** Text received so far: replayed to a resuming client ahead of storage's flushes. */
   text = '';
+  /** The reply's delta frames not sent yet (frame coalescing), while it streams. */
+  deltas: DeltaCoalescer | undefined;
   readonly settled: Promise<void>;
   readonly #settle: () => void;
 
@@ -44,6 +47,11 @@ export class Turn {
     if (this.#reason !== undefined) return;
     this.#reason = reason;
     this.#controller.abort();
+  }
+
+  /** Sends the text held back by frame coalescing now (before the session's connection changes). */
+  flushDeltas(): void {
+    this.deltas?.flush();
   }
 
   settle(): void {

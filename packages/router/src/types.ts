@@ -131,6 +131,14 @@ export interface RouterStore {
   appendMessage(
     message: ChatMessage,
   ): Promise<{ readonly message: ChatMessage; readonly duplicate: boolean }>;
+  /**
+   * Optional batched append (storage's `appendMessages`: one round trip, MongoDB one ordered
+   * insertMany), each message with `appendMessage`'s idempotency; a message found stored at
+   * another seq (a resend) ends the batch and the results. Without it a turn makes two appends.
+   */
+  appendMessages?(
+    messages: readonly ChatMessage[],
+  ): Promise<readonly { readonly message: ChatMessage; readonly duplicate: boolean }[]>;
   /** Ascending seq. */
   getMessages(
     sessionId: string,
@@ -233,4 +241,12 @@ export interface MessageRouterOptions {
   readonly followIntervalMs?: number;
   /** A followed reply still streaming after this long is reported `upstream_interrupted`. */
   readonly followTimeoutMs?: number;
+  /**
+   * Frame coalescing (issue 10): after a reply's first chunk (sent at once), chunks are held back
+   * and sent as one delta frame at most this many milliseconds after the first of them. 0 sends
+   * every chunk as its own frame. Default `DEFAULT_COALESCE_MS` (25).
+   */
+  readonly coalesceMs?: number;
+  /** Held-back text of this many characters is sent at once. Default `DEFAULT_COALESCE_MAX_CHARS`. */
+  readonly coalesceMaxChars?: number;
 }

@@ -3,6 +3,7 @@ export type { StorageErrorCode } from './errors.js';
 export type {
   SessionStore,
   MeteredSessionStore,
+  BatchSessionStore,
   StorageMetrics,
   ListSessionsFilter,
   SessionPage,
@@ -16,6 +17,7 @@ export {
   DEFAULT_MESSAGES_LIMIT,
   MAX_MESSAGES_LIMIT,
   STALE_STREAM_ERROR_CODE,
+  MAX_APPEND_BATCH,
 } from './store.js';
 export { createMongoStore } from './mongo-store.js';
 export type { MongoStoreOptions, MongoRetryInfo, CommandEvent } from './mongo-options.js';
@@ -30,7 +32,7 @@ export { createMemoryStore } from './memory-store.js';
 export type { MemoryStoreOptions } from './memory-store.js';
 export { withRetry, DEFAULT_RETRY } from './retry.js';
 export type { RetryOptions, WithRetryOptions, RetryInfo, Timers } from './retry.js';
-export { isTransientError, isDuplicateKeyError } from './transient.js';
+export { isTransientError, isDuplicateKeyError, isPoolOverloadError } from './transient.js';
 export {
   toSessionDocument,
   fromSessionDocument,

@@ -18,9 +18,9 @@ import {
 } from './query.js';
 import type {
   AppendResult,
+  BatchSessionStore,
   GetMessagesOptions,
   ListSessionsFilter,
-  MeteredSessionStore,
   SessionPage,
   StorageMetrics,
 } from './store.js';
@@ -31,6 +31,7 @@ import {
   assertSeq,
   assertSessionId,
   isFinalPatch,
+  validateBatch,
   validateEndedSnapshot,
   validateMessage,
   validatePatch,
@@ -58,7 +59,7 @@ function isSameLogicalMessage(stored: MessageDocument, incoming: MessageDocument
  * The embedded store for one instance in development. It keeps documents (the same mappers as the
  * MongoDB store, so both round-trip identically) and says at start that it is not durable.
  */
-class MemoryStore implements MeteredSessionStore {
+class MemoryStore implements BatchSessionStore {
   readonly durable = false;
   readonly metrics: StorageMetrics = Object.freeze({ retries: 0, failures: 0 });
   readonly #sessions = new Map<string, SessionDocument>();
@@ -155,24 +156,42 @@ class MemoryStore implements MeteredSessionStore {
     return settle(() => {
       this.#open();
       validateMessage(message);
-      const doc = toMessageDocument(message);
-      const idemKey = `${doc.sessionId}|${doc.idemKey}`;
-      const byKey = this.#messages.get(this.#idem.get(idemKey) ?? '');
-      if (byKey !== undefined) return { message: fromMessageDocument(byKey), duplicate: true };
-      const atSeq = this.#messages.get(doc._id);
-      if (atSeq !== undefined) {
-        if (!isSameLogicalMessage(atSeq, doc)) {
-          throw new StorageError(
-            'ERR_STORAGE_CONFLICT',
-            `seq ${doc.seq} of session ${doc.sessionId} holds another message`,
-          );
-        }
-        return { message: fromMessageDocument(atSeq), duplicate: true };
-      }
-      this.#messages.set(doc._id, doc);
-      this.#idem.set(idemKey, doc._id);
-      return { message: fromMessageDocument(doc), duplicate: false };
+      return this.#append(toMessageDocument(message));
     });
+  }
+
+  /** As the MongoDB store: in order, validated first, a resend of an earlier message ends it. */
+  appendMessages(messages: readonly ChatMessage[]): Promise<AppendResult[]> {
+    return settle(() => {
+      this.#open();
+      validateBatch(messages);
+      const results: AppendResult[] = [];
+      for (const doc of messages.map((m) => toMessageDocument(m))) {
+        const result = this.#append(doc);
+        results.push(result);
+        if (result.message.seq !== doc.seq) break;
+      }
+      return results;
+    });
+  }
+
+  #append(doc: MessageDocument): AppendResult {
+    const idemKey = `${doc.sessionId}|${doc.idemKey}`;
+    const byKey = this.#messages.get(this.#idem.get(idemKey) ?? '');
+    if (byKey !== undefined) return { message: fromMessageDocument(byKey), duplicate: true };
+    const atSeq = this.#messages.get(doc._id);
+    if (atSeq !== undefined) {
+      if (!isSameLogicalMessage(atSeq, doc)) {
+        throw new StorageError(
+          'ERR_STORAGE_CONFLICT',
+          `seq ${doc.seq} of session ${doc.sessionId} holds another message`,
+        );
+      }
+      return { message: fromMessageDocument(atSeq), duplicate: true };
+    }
+    this.#messages.set(doc._id, doc);
+    this.#idem.set(idemKey, doc._id);
+    return { message: fromMessageDocument(doc), duplicate: false };
   }
 
   updateMessage(sessionId: string, seq: number, patch: MessagePatch): Promise<void> {
@@ -273,6 +292,6 @@ class MemoryStore implements MeteredSessionStore {
   }
 }
 
-export function createMemoryStore(options: MemoryStoreOptions = {}): MeteredSessionStore {
+export function createMemoryStore(options: MemoryStoreOptions = {}): BatchSessionStore {
   return new MemoryStore(options);
 }

@@ -12,6 +12,7 @@ import {
   assertSeq,
   assertSessionId,
   isFinalPatch,
+  validateBatch,
   validateMessage,
   validatePatch,
 } from './validation.js';
@@ -43,6 +44,60 @@ export async function appendMessage(
   });
   if (inserted) return { message: fromMessageDocument(doc), duplicate: false };
   return resolveDuplicate(ctx, doc, collidedOnAttempt);
+}
+
+/** The index of an ordered insertMany's first write error when it is a duplicate key, else undefined. */
+function duplicateIndexOf(error: unknown): number | undefined {
+  if (typeof error !== 'object' || error === null) return undefined;
+  const raw = (error as { writeErrors?: unknown }).writeErrors;
+  const first: unknown = Array.isArray(raw) ? raw[0] : raw;
+  if (typeof first !== 'object' || first === null) return undefined;
+  const index = (first as { index?: unknown }).index;
+  return typeof index === 'number' && isDuplicateKeyError(first) ? index : undefined;
+}
+
+/**
+ * One ordered insertMany for the whole batch. The server stops at the first duplicate key; the
+ * documents before it landed, that one is resolved like a single append's duplicate, and the rest
+ * are inserted by the next round. A batch whose insert had to be retried may have landed in part
+ * earlier: from then on its duplicates are checked as this write's own earlier attempt. A message
+ * found stored at another seq (a resend of an earlier message) ends the batch.
+ */
+export async function appendMessages(
+  ctx: MessageWriteContext,
+  messages: readonly ChatMessage[],
+): Promise<AppendResult[]> {
+  validateBatch(messages);
+  const docs = messages.map((m) => toMessageDocument(m));
+  const results: AppendResult[] = [];
+  let retried = false;
+  for (let next = 0; next < docs.length;) {
+    const batch = docs.slice(next);
+    const round = await ctx.runner.run('appendMessages', async (attempt) => {
+      try {
+        await ctx.messages.insertMany(
+          batch.map((d) => ({ ...d })),
+          { ordered: true },
+        );
+        return { attempt, collided: undefined };
+      } catch (error) {
+        const collided = duplicateIndexOf(error);
+        if (collided === undefined) throw error;
+        return { attempt, collided };
+      }
+    });
+    retried ||= round.attempt > 1;
+    const landed = round.collided ?? batch.length;
+    for (const doc of batch.slice(0, landed))
+      results.push({ message: fromMessageDocument(doc), duplicate: false });
+    if (round.collided === undefined) break;
+    const doc = batch[round.collided] as MessageDocument;
+    const resolved = await resolveDuplicate(ctx, doc, retried ? 2 : 1);
+    results.push(resolved);
+    if (resolved.message.seq !== doc.seq) break;
+    next += round.collided + 1;
+  }
+  return results;
 }
 
 // Finding 09: a duplicate key on a retry of this very write means an earlier attempt landed (its

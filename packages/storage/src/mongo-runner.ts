@@ -2,6 +2,7 @@ import { setMaxListeners } from 'node:events';
 import type { NormalisedMongoOptions } from './mongo-options.js';
 import { StorageError } from './errors.js';
 import { withRetry } from './retry.js';
+import { isPoolOverloadError } from './transient.js';
 import type { StorageMetrics } from './store.js';
 
 export type Attempt<T> = (attempt: number, signal: AbortSignal) => Promise<T>;
@@ -78,6 +79,11 @@ export class OperationRunner {
       'storage operation failed',
     );
     if (error instanceof StorageError) return error;
+    // Not retried (transient.ts), but the same call may succeed once the pool drains: retryable.
+    if (isPoolOverloadError(error))
+      return new StorageError('ERR_STORAGE_UNAVAILABLE', `${op}: connection pool exhausted`, {
+        cause: error,
+      });
     return new StorageError('ERR_STORAGE_FAILED', `${op} failed`, { cause: error });
   }
 }

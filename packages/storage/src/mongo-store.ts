@@ -11,12 +11,12 @@ import { attachCommandMonitor, normaliseMongoOptions } from './mongo-options.js'
 import { encodeCursor, normaliseGetMessages, normaliseListFilter } from './query.js';
 import { OperationRunner } from './mongo-runner.js';
 import type { MessageWriteContext } from './mongo-messages.js';
-import { appendMessage, updateMessage } from './mongo-messages.js';
+import { appendMessage, appendMessages, updateMessage } from './mongo-messages.js';
 import type {
   AppendResult,
+  BatchSessionStore,
   GetMessagesOptions,
   ListSessionsFilter,
-  MeteredSessionStore,
   SessionPage,
   StorageMetrics,
 } from './store.js';
@@ -39,7 +39,7 @@ async function ignoreDuplicate(write: () => Promise<unknown>): Promise<void> {
   }
 }
 
-class MongoStore implements MeteredSessionStore {
+class MongoStore implements BatchSessionStore {
   readonly durable = true;
   readonly #client: MongoClient;
   readonly #options: NormalisedMongoOptions;
@@ -74,6 +74,10 @@ class MongoStore implements MeteredSessionStore {
 
   appendMessage(message: ChatMessage): Promise<AppendResult> {
     return appendMessage(this.#messageWrites, message);
+  }
+
+  appendMessages(messages: readonly ChatMessage[]): Promise<AppendResult[]> {
+    return appendMessages(this.#messageWrites, messages);
   }
 
   updateMessage(sessionId: string, seq: number, patch: MessagePatch): Promise<void> {
@@ -235,7 +239,7 @@ class MongoStore implements MeteredSessionStore {
  * Connects (under the retry policy: a server that is down at start yields ERR_STORAGE_UNAVAILABLE
  * within the deadline) and creates the indexes.
  */
-export async function createMongoStore(options: MongoStoreOptions): Promise<MeteredSessionStore> {
+export async function createMongoStore(options: MongoStoreOptions): Promise<BatchSessionStore> {
   const normalised = normaliseMongoOptions(options);
   const client = new MongoClient(normalised.uri, normalised.client);
   attachCommandMonitor(client, normalised);

@@ -47,6 +47,17 @@ export interface SessionStore {
   listSessions(filter: ListSessionsFilter): Promise<SessionPage>;
   /** Idempotent by (sessionId, clientMessageId) and by (sessionId, seq). */
   appendMessage(message: ChatMessage): Promise<AppendResult>;
+  /**
+   * Several messages in one round trip (MongoDB: one ordered insertMany), in order, each with the
+   * idempotency of `appendMessage`: a duplicate key on a retry of this same write is success
+   * (`duplicate: false`), a resend returns the stored message (`duplicate: true`), another message
+   * at a taken seq rejects ERR_STORAGE_CONFLICT with the messages before it stored. A message found
+   * stored at another seq (a resend of an earlier one) ends the batch: the messages after it are
+   * not written and the results stop with it. Every message is validated before any is written.
+   * Optional in this interface only so stores wrapping another one (written before it) still fit;
+   * both stores of this package implement it (`BatchSessionStore`).
+   */
+  appendMessages?(messages: readonly ChatMessage[]): Promise<AppendResult[]>;
   /** A final status always applies; a partial flush is ignored once the message is final. */
   updateMessage(sessionId: string, seq: number, patch: MessagePatch): Promise<void>;
   /** Ascending seq. */
@@ -66,6 +77,12 @@ export interface MeteredSessionStore extends SessionStore {
   readonly durable: boolean;
 }
 
+/** A store with the batched append: what `createMongoStore` and `createMemoryStore` return. */
+export interface BatchSessionStore extends MeteredSessionStore {
+  appendMessages(messages: readonly ChatMessage[]): Promise<AppendResult[]>;
+}
+
+export { MAX_APPEND_BATCH } from './validation.js';
 export const DEFAULT_LIST_LIMIT = 50;
 export const MAX_LIST_LIMIT = 500;
 export const DEFAULT_MESSAGES_LIMIT = 1_000;

@@ -15,8 +15,12 @@ const TRANSIENT_NAMES: ReadonlySet<string> = new Set([
   'MongoServerSelectionError',
   'MongoPoolClearedError',
   'PoolClearedOnNetworkError',
-  'MongoWaitQueueTimeoutError',
 ]);
+// Local overload, not a fault of the server: every pooled connection is busy and the request
+// waited `waitQueueTimeoutMs` for one. Retrying puts the same request back into the same queue
+// (the bench saw retries multiply the load until throughput collapsed), so it is never retried:
+// the caller gets ERR_STORAGE_UNAVAILABLE (retryable) at once and the client backs off.
+const OVERLOAD_NAMES: ReadonlySet<string> = new Set(['MongoWaitQueueTimeoutError']);
 const TRANSIENT_SOCKET_CODES: ReadonlySet<string> = new Set([
   'ECONNRESET',
   'EPIPE',
@@ -45,7 +49,34 @@ export function isDuplicateKeyError(error: unknown): boolean {
   return code === DUPLICATE_KEY_CODE || code === 11001;
 }
 
+/**
+ * The error this one wraps: its `cause`, or for the bulk API (insertMany), the driver error it was
+ * built from. A network error or a wait-queue timeout during insertMany surfaces as a
+ * MongoBulkWriteError without labels, keeping the original only as `errorResponse`.
+ */
+function wrappedBy(error: object): unknown {
+  const { cause } = error as { cause?: unknown };
+  if (cause !== undefined) return cause;
+  if (error instanceof Error && error.name === 'MongoBulkWriteError') {
+    const original = (error as { errorResponse?: unknown }).errorResponse;
+    if (original instanceof Error) return original;
+  }
+  return undefined;
+}
+
+/** True when the driver's connection pool was exhausted (wait-queue timeout), also as a `cause`. */
+export function isPoolOverloadError(error: unknown): boolean {
+  let current: unknown = error;
+  for (let depth = 0; depth < MAX_CAUSE_DEPTH; depth += 1) {
+    if (!(current instanceof Error)) return false;
+    if (OVERLOAD_NAMES.has(current.name)) return true;
+    current = wrappedBy(current);
+  }
+  return false;
+}
+
 function isTransientOne(error: object): boolean | undefined {
+  if (error instanceof Error && OVERLOAD_NAMES.has(error.name)) return false;
   const code = codeOf(error);
   if (typeof code === 'number' && PERMANENT_SERVER_CODES.has(code)) return false;
   if (error instanceof MongoError && TRANSIENT_LABELS.some((label) => error.hasErrorLabel(label)))
@@ -64,7 +95,7 @@ export function isTransientError(error: unknown): boolean {
     if (typeof current !== 'object' || current === null) return false;
     const verdict = isTransientOne(current);
     if (verdict !== undefined) return verdict;
-    current = (current as { cause?: unknown }).cause;
+    current = wrappedBy(current);
   }
   return false;
 }

@@ -145,6 +145,17 @@ export function validateMessage(message: ChatMessage): void {
   assertOptionalString(message.errorCode, 'errorCode');
 }
 
+/** Most messages in one `appendMessages` call: a turn writes two. */
+export const MAX_APPEND_BATCH = 1_000;
+
+/** Every message is checked before any is written. */
+export function validateBatch(messages: readonly ChatMessage[]): void {
+  if (!Array.isArray(messages)) throw invalid('messages must be an array');
+  if (messages.length > MAX_APPEND_BATCH)
+    throw invalid(`at most ${MAX_APPEND_BATCH} messages in one batch`);
+  for (const message of messages) validateMessage(message as ChatMessage);
+}
+
 export interface MessagePatch {
   readonly content?: string;
   readonly status?: MessageStatus;

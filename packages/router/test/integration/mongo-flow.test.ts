@@ -115,3 +115,39 @@ describe('the router on a MongoDB-compatible store', () => {
     }
   });
 });
+
+describe('batched turn writes on a MongoDB-compatible store (issue 10)', () => {
+  it('one insert command per turn; the turn is stored and the reply completed', async () => {
+    const inserts: string[] = [];
+    const batching = await createMongoStore({
+      uri: `mongodb://${mongo.host}:${mongo.port}/?directConnection=true`,
+      database: uniqueDbName('router_batch'),
+      onCommand: (e) => {
+        if (e.commandName === 'insert' && e.phase === 'started') inserts.push(e.commandName);
+      },
+    });
+    const llm = counting();
+    const h = createHarness({ store: batching, llm });
+    try {
+      const conn = h.connect('batch-user');
+      await h.router.handle(conn, sendFrame('batched'));
+      await conn.waitFor('done');
+      const sessionId = conn.of('session')[0]!.sessionId;
+      await h.router.handle(conn, sendFrame('again', { sessionId }));
+      await conn.waitFor('done', (d) => d.seq === 4);
+      await until(() => h.router.stats().generations === 0);
+      expect(inserts).toHaveLength(2);
+      expect(llm.calls).toBe(2);
+      const stored = await batching.getMessages(sessionId);
+      expect(stored.map((m) => [m.seq, m.role, m.status])).toEqual([
+        [1, 'user', 'complete'],
+        [2, 'assistant', 'complete'],
+        [3, 'user', 'complete'],
+        [4, 'assistant', 'complete'],
+      ]);
+      expect(stored[1]!.content).toBe('stored in mongo');
+    } finally {
+      await h.close();
+    }
+  });
+});

@@ -78,10 +78,17 @@ describe('createMessageRouter options', () => {
     ['clock', { ...valid, clock: 5 }],
     ['updateMessage', { ...valid, store: { ...storeMethods(), updateMessage: undefined } }],
     ['markStaleStreaming', { ...valid, store: { ...storeMethods(), markStaleStreaming: 1 } }],
+    ['appendMessages', { ...valid, store: { ...storeMethods(), appendMessages: 'x' } }],
+    ['coalesceMs', { ...valid, coalesceMs: -1 }],
+    ['coalesceMs', { ...valid, coalesceMs: 2.5 }],
+    ['coalesceMaxChars', { ...valid, coalesceMaxChars: 0 }],
     ['onSessionBound', { ...valid, onSessionBound: 'publish' }],
     ['onClientControl', { ...valid, onClientControl: {} }],
     ['heartbeatIntervalMs', { ...valid, heartbeatIntervalMs: 0 }],
-    ['staleStreamingAfterMs', { ...valid, heartbeatIntervalMs: 1_000, staleStreamingAfterMs: 1_500 }],
+    [
+      'staleStreamingAfterMs',
+      { ...valid, heartbeatIntervalMs: 1_000, staleStreamingAfterMs: 1_500 },
+    ],
     ['followIntervalMs', { ...valid, followIntervalMs: -5 }],
     ['followTimeoutMs', { ...valid, followTimeoutMs: Infinity }],
   ])('refuses a bad %s with ERR_ROUTER_INVALID_OPTIONS', (name, options) => {
@@ -100,7 +107,12 @@ describe('instance options (issue 11)', () => {
       followIntervalMs: DEFAULT_FOLLOW_INTERVAL_MS,
       followTimeoutMs: llm.deadlines.totalMs + DEFAULT_STALE_STREAMING_AFTER_MS,
     });
-    const bare = { name: 'demo', demo: true, stream: llm.stream.bind(llm), close: () => llm.close() };
+    const bare = {
+      name: 'demo',
+      demo: true,
+      stream: llm.stream.bind(llm),
+      close: () => llm.close(),
+    };
     expect(normalizeOptions({ ...valid, llm: bare as never }).followTimeoutMs).toBe(
       DEFAULT_FOLLOW_TIMEOUT_MS,
     );
@@ -132,5 +144,15 @@ describe('TurnTable', () => {
     turn.abort('shutdown');
     expect(turn.reason).toBe('cancelled');
     expect(turn.signal.aborted).toBe(true);
+  });
+});
+
+describe('frame coalescing options', () => {
+  it('default to DEFAULT_COALESCE_MS / DEFAULT_COALESCE_MAX_CHARS; 0 ms is allowed', () => {
+    expect(normalizeOptions(valid)).toMatchObject({ coalesceMs: 25, coalesceMaxChars: 4_096 });
+    expect(normalizeOptions({ ...valid, coalesceMs: 0, coalesceMaxChars: 1 })).toMatchObject({
+      coalesceMs: 0,
+      coalesceMaxChars: 1,
+    });
   });
 });

@@ -1,15 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
-import type { SessionStore } from '../../src/index.js';
-import { STALE_STREAM_ERROR_CODE } from '../../src/index.js';
+import type { BatchSessionStore } from '../../src/index.js';
+import { MAX_APPEND_BATCH, STALE_STREAM_ERROR_CODE } from '../../src/index.js';
+import type { ChatMessage } from '@chatbox/session';
 import { endedSnapshot, makeMessage, makeSnapshot } from './fixtures.js';
 
 const T0 = Date.UTC(2025, 0, 1, 12, 0, 0, 0);
 
 /** One contract, run against every SessionStore implementation. */
-export function describeStoreContract(name: string, open: () => Promise<SessionStore>): void {
+export function describeStoreContract(name: string, open: () => Promise<BatchSessionStore>): void {
   describe(`SessionStore contract: ${name}`, () => {
-    let store: SessionStore;
+    let store: BatchSessionStore;
     beforeEach(async () => {
       store = await open();
     });
@@ -143,6 +144,91 @@ export function describeStoreContract(name: string, open: () => Promise<SessionS
       ).rejects.toMatchObject({
         code: 'ERR_STORAGE_INVALID_ARGUMENT',
       });
+    });
+
+    it('appends a batch in order, in one call, with the idempotency of single appends', async () => {
+      const sessionId = randomUUID();
+      expect(await store.appendMessages([])).toEqual([]);
+      const user = makeMessage({ sessionId, seq: 1, clientMessageId: 'b-1' });
+      const reply = makeMessage({
+        sessionId,
+        seq: 2,
+        role: 'assistant',
+        status: 'streaming',
+        content: '',
+      });
+      expect(await store.appendMessages([user, reply])).toEqual([
+        { message: user, duplicate: false },
+        { message: reply, duplicate: false },
+      ]);
+      // The same batch again (a resend after a lost ack): both found, nothing written twice.
+      expect(await store.appendMessages([user, reply])).toEqual([
+        { message: user, duplicate: true },
+        { message: reply, duplicate: true },
+      ]);
+      expect(await store.getMessages(sessionId)).toEqual([user, reply]);
+    });
+
+    it('a batch whose first message is stored already writes the rest (partial duplicate)', async () => {
+      const sessionId = randomUUID();
+      const user = makeMessage({ sessionId, seq: 1, clientMessageId: 'p-1' });
+      await store.appendMessage(user);
+      const reply = makeMessage({ sessionId, seq: 2, role: 'assistant', status: 'streaming' });
+      const resent = { ...user, content: 'resent copy' };
+      expect(await store.appendMessages([resent, reply])).toEqual([
+        { message: user, duplicate: true },
+        { message: reply, duplicate: false },
+      ]);
+      const third = makeMessage({ sessionId, seq: 3, clientMessageId: 'p-3' });
+      const fourth = makeMessage({ sessionId, seq: 4, role: 'assistant' });
+      expect(await store.appendMessages([third, fourth, third])).toEqual([
+        { message: third, duplicate: false },
+        { message: fourth, duplicate: false },
+        { message: third, duplicate: true },
+      ]);
+      expect((await store.getMessages(sessionId)).map((m) => m.seq)).toEqual([1, 2, 3, 4]);
+    });
+
+    it('a resend of an earlier message ends the batch: what follows it is not written', async () => {
+      const sessionId = randomUUID();
+      const first = makeMessage({ sessionId, seq: 1, clientMessageId: 'r-1' });
+      const answer = makeMessage({ sessionId, seq: 2, role: 'assistant' });
+      await store.appendMessages([first, answer]);
+      const resend = makeMessage({ sessionId, seq: 3, clientMessageId: 'r-1', content: 'again' });
+      const placeholder = makeMessage({
+        sessionId,
+        seq: 4,
+        role: 'assistant',
+        status: 'streaming',
+      });
+      expect(await store.appendMessages([resend, placeholder])).toEqual([
+        { message: first, duplicate: true },
+      ]);
+      expect((await store.getMessages(sessionId)).map((m) => m.seq)).toEqual([1, 2]);
+    });
+
+    it('a conflict in a batch rejects with the messages before it stored; invalid input writes nothing', async () => {
+      const sessionId = randomUUID();
+      await store.appendMessage(makeMessage({ sessionId, seq: 1, clientMessageId: 'k-1' }));
+      const next = makeMessage({ sessionId, seq: 2, clientMessageId: 'k-2' });
+      const clash = makeMessage({ sessionId, seq: 1, clientMessageId: 'k-3' });
+      const after = makeMessage({ sessionId, seq: 3, role: 'assistant' });
+      await expect(store.appendMessages([next, clash, after])).rejects.toMatchObject({
+        code: 'ERR_STORAGE_CONFLICT',
+      });
+      expect((await store.getMessages(sessionId)).map((m) => m.seq)).toEqual([1, 2]);
+      const valid = makeMessage({ sessionId, seq: 3, clientMessageId: 'k-4' });
+      const bad = makeMessage({ sessionId, seq: 4, content: 'bad \uD800' });
+      await expect(store.appendMessages([valid, bad])).rejects.toMatchObject({
+        code: 'ERR_STORAGE_INVALID_ARGUMENT',
+      });
+      await expect(
+        store.appendMessages('nope' as unknown as readonly ChatMessage[]),
+      ).rejects.toMatchObject({ code: 'ERR_STORAGE_INVALID_ARGUMENT' });
+      await expect(
+        store.appendMessages(Array.from({ length: MAX_APPEND_BATCH + 1 }, () => valid)),
+      ).rejects.toMatchObject({ code: 'ERR_STORAGE_INVALID_ARGUMENT' });
+      expect((await store.getMessages(sessionId)).map((m) => m.seq)).toEqual([1, 2]);
     });
 
     it('updates a streaming message; a late partial flush never overwrites a final state', async () => {
@@ -287,6 +373,9 @@ export function describeStoreContract(name: string, open: () => Promise<SessionS
       ).rejects.toMatchObject({
         code: 'ERR_STORAGE_CLOSED',
       });
+      await expect(
+        store.appendMessages([makeMessage({ sessionId: randomUUID(), seq: 1 })]),
+      ).rejects.toMatchObject({ code: 'ERR_STORAGE_CLOSED' });
     });
   });
 }

@@ -6,7 +6,7 @@ import {
   MongoServerError,
   MongoServerSelectionError,
 } from 'mongodb';
-import { isDuplicateKeyError, isTransientError } from '../../src/index.js';
+import { isDuplicateKeyError, isPoolOverloadError, isTransientError } from '../../src/index.js';
 
 function socketError(code: string): Error {
   return Object.assign(new Error(`socket ${code}`), { code });
@@ -38,7 +38,6 @@ describe('isTransientError', () => {
       } as unknown as TopologyDescription),
     ],
     ['pool cleared', named('MongoPoolClearedError')],
-    ['wait queue timeout', named('MongoWaitQueueTimeoutError')],
     ['RetryableWriteError label', serverError(1, ['RetryableWriteError'])],
     ['TransientTransactionError label', serverError(1, ['TransientTransactionError'])],
     ['NotWritablePrimary', serverError(10107)],
@@ -62,6 +61,12 @@ describe('isTransientError', () => {
     ['a string', 'ECONNRESET'],
     ['null', null],
     ['an unknown socket code', socketError('ENOENT')],
+    // Local overload: a retry re-queues the same request on the same exhausted pool.
+    ['wait queue timeout (pool exhausted)', named('MongoWaitQueueTimeoutError')],
+    [
+      'wait queue timeout wrapping a network error',
+      Object.assign(named('MongoWaitQueueTimeoutError'), { cause: socketError('ECONNRESET') }),
+    ],
   ])('does not retry %s', (_label, error) => {
     expect(isTransientError(error)).toBe(false);
   });
@@ -79,5 +84,41 @@ describe('isDuplicateKeyError', () => {
     expect(isDuplicateKeyError({ code: 11001 })).toBe(true);
     expect(isDuplicateKeyError(serverError(121))).toBe(false);
     expect(isDuplicateKeyError(undefined)).toBe(false);
+  });
+});
+
+describe('isPoolOverloadError', () => {
+  it('recognises a wait-queue timeout, also as a cause, and nothing else', () => {
+    expect(isPoolOverloadError(named('MongoWaitQueueTimeoutError'))).toBe(true);
+    expect(
+      isPoolOverloadError(new Error('wrapped', { cause: named('MongoWaitQueueTimeoutError') })),
+    ).toBe(true);
+    expect(isPoolOverloadError(new MongoNetworkError('reset'))).toBe(false);
+    expect(isPoolOverloadError({ name: 'MongoWaitQueueTimeoutError' })).toBe(false);
+    expect(isPoolOverloadError(undefined)).toBe(false);
+    let deep: Error = named('MongoWaitQueueTimeoutError');
+    for (let i = 0; i < 10; i += 1) deep = new Error(`level ${i}`, { cause: deep });
+    expect(isPoolOverloadError(deep)).toBe(false);
+  });
+});
+
+describe('errors of the bulk API (insertMany)', () => {
+  // The driver wraps a driver-side error of a bulk write in a MongoBulkWriteError without its
+  // labels, keeping the original only as `errorResponse` (seen with a reset during insertMany).
+  function bulkWrapping(original: Error): Error {
+    return Object.assign(new Error(original.message), {
+      name: 'MongoBulkWriteError',
+      errorResponse: original,
+    });
+  }
+
+  it('classifies the wrapped error', () => {
+    expect(isTransientError(bulkWrapping(new MongoNetworkError('read ECONNRESET')))).toBe(true);
+    expect(isTransientError(bulkWrapping(named('MongoWaitQueueTimeoutError')))).toBe(false);
+    expect(isPoolOverloadError(bulkWrapping(named('MongoWaitQueueTimeoutError')))).toBe(true);
+    expect(isTransientError(bulkWrapping(new Error('bug')))).toBe(false);
+    expect(
+      isTransientError(Object.assign(named('MongoBulkWriteError'), { errorResponse: {} })),
+    ).toBe(false);
   });
 });
