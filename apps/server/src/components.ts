@@ -1,7 +1,7 @@
 import type { Config } from '@chatbox/config';
 import type { LlmProvider } from '@chatbox/llm';
 import { createMessageRouter } from '@chatbox/router';
-import type { MessageRouter } from '@chatbox/router';
+import type { ClusterMessageRouter } from '@chatbox/router';
 import { createSessionManager } from '@chatbox/session';
 import type { SessionManager } from '@chatbox/session';
 import { createMemoryStore, createMongoStore, createStreamWriter } from '@chatbox/storage';
@@ -11,13 +11,16 @@ import type { TokenVerifier, WebSocketGateway } from '@chatbox/websocket';
 import type { Logger } from 'pino';
 import { createAuditLog } from './admin/audit.js';
 import type { AuditLog } from './admin/audit.js';
+import { createCluster } from './cluster/cluster.js';
+import type { Cluster } from './cluster/cluster.js';
+import { createClusterMetrics } from './cluster/cluster-metrics.js';
+import { clusterTiming } from './cluster/timing.js';
+import type { ClusterTiming } from './cluster/timing.js';
 import { createLimiters } from './limiters.js';
 import type { Limiters } from './limiters.js';
 import { createLlmProvider } from './llm.js';
 import { createMetrics } from './metrics.js';
 import type { AppMetrics } from './metrics.js';
-import { createSessionEnder } from './session-ender.js';
-import type { SessionEnder } from './session-ender.js';
 import { createStoreConnector } from './store-connector.js';
 import type { ConnectingStore } from './store-connector.js';
 
@@ -42,10 +45,12 @@ export interface Components {
   readonly sessions: SessionManager;
   readonly limiters: Limiters;
   readonly llm: LlmProvider;
-  readonly router: MessageRouter;
+  readonly router: ClusterMessageRouter;
   readonly verifier: TokenVerifier;
   readonly gateway: WebSocketGateway;
-  readonly ender: SessionEnder;
+  /** Several instances: the control channel over Redis (off with the memory limiter backend). */
+  readonly cluster: Cluster;
+  readonly timing: ClusterTiming;
   readonly audit: AuditLog;
   readonly metrics: AppMetrics;
   /** Everything but the gateway, in dependency order; the store closes last (R10). */
@@ -117,6 +122,15 @@ export function createComponents(config: Config, logger: Logger, overrides: AppO
     clock,
   });
   const llm = overrides.llm ?? createLlmProvider(config.llm, config.rateLimit.maxInputChars, logger);
+  const cluster = createCluster({
+    redis: limiters.redis,
+    channel: config.cluster.controlChannel,
+    logger: logger.child({ component: 'cluster' }),
+    holds: (sessionId) => sessions.has(sessionId),
+    observer: createClusterMetrics(metrics.registry, () => cluster.status()),
+    ...(overrides.instanceId === undefined ? {} : { instanceId: overrides.instanceId }),
+  });
+  const timing = clusterTiming(config.storage);
   const router = createMessageRouter({
     sessions,
     store,
@@ -130,7 +144,12 @@ export function createComponents(config: Config, logger: Logger, overrides: AppO
     logger,
     clock,
     onEvent: (event) => metrics.onRouterEvent(event),
+    heartbeatIntervalMs: timing.heartbeatIntervalMs,
+    staleStreamingAfterMs: timing.staleStreamingAfterMs,
+    followIntervalMs: timing.followIntervalMs,
+    ...cluster.routerHooks,
   });
+  cluster.attach(router);
   const { auth, websocket } = config;
   const verifier = createTokenVerifier({
     ...(auth.jwtSecret === undefined ? {} : { secret: auth.jwtSecret }),
@@ -162,12 +181,6 @@ export function createComponents(config: Config, logger: Logger, overrides: AppO
     clock,
     onEvent: (event) => metrics.onGatewayEvent(event),
   });
-  const ender = createSessionEnder({
-    router,
-    logger: logger.child({ component: 'admin' }),
-    ...(limiters.redis === undefined ? {} : { redis: limiters.redis }),
-    ...(overrides.instanceId === undefined ? {} : { instanceId: overrides.instanceId }),
-  });
   const audit = createAuditLog(logger.child({ component: 'audit' }));
 
   let closed: Promise<void> | undefined;
@@ -179,7 +192,8 @@ export function createComponents(config: Config, logger: Logger, overrides: AppO
     router,
     verifier,
     gateway,
-    ender,
+    cluster,
+    timing,
     audit,
     metrics,
     close() {
@@ -192,8 +206,9 @@ export function createComponents(config: Config, logger: Logger, overrides: AppO
         }
       };
       closed ??= (async () => {
+        // Unsubscribed first: no notice from another instance acts on a router that is closing.
+        await step('control channel', () => cluster.close());
         await step('router', () => router.close());
-        await step('end-session subscriber', () => ender.close());
         await step('sessions', () => sessions.close());
         await step('pending writes', () => Promise.allSettled([...pendingWrites]));
         await step('llm', () => llm.close());

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { LevelWithSilent } from 'pino';
+import type { ClusterStatus } from './cluster/cluster.js';
 import type { Lifecycle, LifecycleState } from './lifecycle.js';
 import type { ConnectingStore } from './store-connector.js';
 
@@ -31,7 +32,13 @@ export interface LlmStatus {
 export interface ReadinessReport {
   readonly status: LifecycleState;
   readonly ready: boolean;
-  readonly checks: { readonly storage: StorageStatus; readonly limiter: LimiterStatus; readonly llm: LlmStatus };
+  readonly checks: {
+    readonly storage: StorageStatus;
+    readonly limiter: LimiterStatus;
+    /** The Redis connections and the control channel's subscription; `off` with the memory backend. */
+    readonly redis: ClusterStatus;
+    readonly llm: LlmStatus;
+  };
 }
 
 export interface HealthOptions {
@@ -39,6 +46,7 @@ export interface HealthOptions {
   readonly store: ConnectingStore;
   readonly storageBackend: 'memory' | 'mongodb';
   readonly limiter: () => LimiterStatus;
+  readonly redis: () => ClusterStatus;
   readonly llm: LlmStatus;
   readonly pingTimeoutMs?: number;
   readonly pingCacheMs?: number;
@@ -106,7 +114,7 @@ export function registerHealthRoutes(app: FastifyInstance, options: HealthOption
   const logLevel = options.logLevel ?? 'warn';
   app.get('/healthz', { logLevel }, (_request, reply) => reply.send({ status: 'ok' }));
   app.get('/readyz', { logLevel }, async (_request, reply) => {
-    const checks = { storage: await storage(), limiter: options.limiter(), llm: options.llm };
+    const checks = { storage: await storage(), limiter: options.limiter(), redis: options.redis(), llm: options.llm };
     // Read after the ping: a drain that began meanwhile is answered at once.
     const state = options.lifecycle.state;
     const report: ReadinessReport = { status: state, ready: state === 'ready', checks };

@@ -7,15 +7,14 @@ import {
 } from '@chatbox/ratelimit';
 import type { ConcurrencyLimiter, Limiter, RateLimitDecision } from '@chatbox/ratelimit';
 import type { GenerationLimiter, MessageRateLimiter } from '@chatbox/router';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { LimiterStatus } from './health.js';
+import { createRedisClient, redisState } from './redis-client.js';
 
 export const MESSAGE_WINDOW_MS = 60_000;
 /** A crashed instance's generation slots free themselves after this long (renewed while held). */
 export const GENERATION_LEASE_MS = 30_000;
-export const REDIS_CONNECT_TIMEOUT_MS = 2_000;
-const REDIS_RETRIES_PER_REQUEST = 1;
 const CONNECTION_PREFIX = 'chatbox:conn:';
 
 export interface Limiters {
@@ -48,26 +47,6 @@ function codeOf(error: unknown): string {
   return typeof code === 'string' ? code : 'unknown';
 }
 
-export function createRedisClient(url: string, logger: Logger): Redis {
-  const client = new Redis(url, {
-    connectTimeout: REDIS_CONNECT_TIMEOUT_MS,
-    maxRetriesPerRequest: REDIS_RETRIES_PER_REQUEST,
-    lazyConnect: false,
-  });
-  let lastError: string | undefined;
-  client.on('error', (error: unknown) => {
-    const code = codeOf(error);
-    // ioredis reports every reconnect attempt; one line per distinct failure is enough.
-    if (code !== lastError) logger.warn({ code }, 'redis connection error');
-    lastError = code;
-  });
-  client.on('ready', () => {
-    lastError = undefined;
-    logger.info('redis connected');
-  });
-  return client;
-}
-
 export function createLimiters(options: LimitersOptions): Limiters {
   const { config, logger } = options;
   const limit = config.messagesPerMinute;
@@ -76,6 +55,10 @@ export function createLimiters(options: LimitersOptions): Limiters {
   let messages: Limiter;
   let generations: ConcurrencyLimiter;
   let connections: ConcurrencyLimiter | undefined;
+  // With Redis these also count per instance, so an outage degrades the global limits to local ones.
+  let localMessages: Limiter | undefined;
+  let localGenerations: ConcurrencyLimiter | undefined;
+  let localConnections: ConcurrencyLimiter | undefined;
   if (config.backend === 'redis' && config.redisUrl !== undefined) {
     redis = createRedisClient(config.redisUrl, logger);
     messages = createRedisLimiter({ redis, limit, windowMs: MESSAGE_WINDOW_MS });
@@ -87,6 +70,9 @@ export function createLimiters(options: LimitersOptions): Limiters {
       prefix: CONNECTION_PREFIX,
       logger,
     });
+    localMessages = createMemoryLimiter({ limit, windowMs: MESSAGE_WINDOW_MS, logger, ...(options.clock ? { clock: options.clock } : {}) });
+    localGenerations = createMemoryConcurrencyLimiter({ limit: generationLimit });
+    localConnections = createMemoryConcurrencyLimiter({ limit: options.maxConnectionsPerUser });
   } else {
     messages = createMemoryLimiter({ limit, windowMs: MESSAGE_WINDOW_MS, logger, ...(options.clock ? { clock: options.clock } : {}) });
     generations = createMemoryConcurrencyLimiter({ limit: generationLimit });
@@ -105,7 +91,10 @@ export function createLimiters(options: LimitersOptions): Limiters {
         return { allowed: decision.allowed, retryAfterMs: decision.retryAfterMs };
       } catch (error) {
         failOpen('consume', error);
-        return { allowed: true, retryAfterMs: 0 };
+        // Counted here only while Redis fails: from a fresh budget, so an outage grants at most one
+        // extra burst per instance, never unlimited messages.
+        const local = await localMessages?.consume(key).catch(() => undefined);
+        return local === undefined ? { allowed: true, retryAfterMs: 0 } : { allowed: local.allowed, retryAfterMs: local.retryAfterMs };
       }
     },
   };
@@ -122,6 +111,32 @@ export function createLimiters(options: LimitersOptions): Limiters {
     },
   });
 
+  /**
+   * A slot here first, then one in Redis. While Redis fails (open), the instance's own cap still
+   * holds: a user gets at most the global limit per instance during an outage, never unlimited.
+   */
+  const layered = (local: ConcurrencyLimiter, shared: ConcurrencyLimiter): GenerationLimiter => {
+    const here = slots(local);
+    const everywhere = slots(shared);
+    return {
+      async acquire(key) {
+        const mine = await here.acquire(key);
+        if (!mine.ok) return { ok: false };
+        const global = await everywhere.acquire(key);
+        if (!global.ok) {
+          await mine.release();
+          return { ok: false };
+        }
+        return {
+          ok: true,
+          release: async () => {
+            await Promise.allSettled([global.release(), mine.release()]);
+          },
+        };
+      },
+    };
+  };
+
   let closed: Promise<void> | undefined;
   return {
     backend: redis === undefined ? 'memory' : 'redis',
@@ -130,17 +145,18 @@ export function createLimiters(options: LimitersOptions): Limiters {
     generations,
     generationLimit,
     messageLimiter,
-    generationLimiter: slots(generations),
-    connectionLimiter: connections === undefined ? undefined : slots(connections),
+    generationLimiter: localGenerations === undefined ? slots(generations) : layered(localGenerations, generations),
+    connectionLimiter: connections === undefined || localConnections === undefined ? undefined : layered(localConnections, connections),
     status() {
       if (redis === undefined) return { status: 'up', backend: 'memory' };
-      const state = redis.status;
-      return { status: state === 'ready' ? 'up' : state === 'connecting' || state === 'wait' ? 'connecting' : 'down', backend: 'redis' };
+      return { status: redisState(redis), backend: 'redis' };
     },
     close() {
       closed ??= (async () => {
-        await Promise.allSettled([messages.close(), generations.close(), connections?.close()]);
-        if (redis !== undefined) await redis.quit().catch(() => redis?.disconnect());
+        await Promise.allSettled([messages.close(), generations.close(), connections?.close(), localMessages?.close(), localGenerations?.close(), localConnections?.close()]);
+        // QUIT only on a live connection; otherwise stop reconnecting at once.
+        if (redis?.status === 'ready') await redis.quit().catch(() => undefined);
+        redis?.disconnect();
       })();
       return closed;
     },

@@ -1,11 +1,14 @@
 import type { Logger } from 'pino';
 import type { ConnectingStore } from './store-connector.js';
 
-export const MAX_MAINTENANCE_INTERVAL_MS = 60_000;
-
 export interface MaintenanceOptions {
-  readonly store: ConnectingStore;
-  readonly staleStreamingAfterMs: number;
+  readonly store: Pick<ConnectingStore, 'durable' | 'purgeEnded'>;
+  /**
+   * R5 crash recovery: marks replies no instance heartbeats any more `interrupted` and resolves how
+   * many (the router's `sweepStale`, which heartbeats this instance's own generations first).
+   */
+  readonly sweepStale: () => Promise<number>;
+  readonly intervalMs: number;
   /** Ended sessions older than this are purged from a non-durable store (its memory is bounded). */
   readonly retentionMs: number;
   readonly logger: Logger;
@@ -15,6 +18,7 @@ export interface MaintenanceOptions {
 export interface Maintenance {
   /** One pass: crash recovery (R5), then the in-memory store's retention. Never rejects. */
   runOnce(): Promise<{ interrupted: number; purged: number }>;
+  /** An unref()ed interval of passes; idempotent. */
   start(): void;
   /** Stops the timer and waits for a pass in flight, so no write follows the store's close. */
   stop(): Promise<void>;
@@ -26,7 +30,6 @@ export interface Maintenance {
  */
 export function createMaintenance(options: MaintenanceOptions): Maintenance {
   const clock = options.clock ?? Date.now;
-  const intervalMs = Math.min(MAX_MAINTENANCE_INTERVAL_MS, Math.max(1_000, Math.floor(options.staleStreamingAfterMs / 2)));
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<{ interrupted: number; purged: number }> | undefined;
 
@@ -34,8 +37,7 @@ export function createMaintenance(options: MaintenanceOptions): Maintenance {
     let interrupted = 0;
     let purged = 0;
     try {
-      interrupted = await options.store.markStaleStreaming(new Date(clock() - options.staleStreamingAfterMs));
-      if (interrupted > 0) options.logger.warn({ interrupted }, 'stale streaming replies marked interrupted');
+      interrupted = await options.sweepStale();
       if (!options.store.durable) purged = await options.store.purgeEnded(new Date(clock() - options.retentionMs));
     } catch (error) {
       options.logger.warn({ code: (error as { code?: unknown }).code }, 'maintenance pass failed');
@@ -52,7 +54,7 @@ export function createMaintenance(options: MaintenanceOptions): Maintenance {
     },
     start() {
       if (timer !== undefined) return;
-      timer = setInterval(() => void this.runOnce(), intervalMs);
+      timer = setInterval(() => void this.runOnce(), options.intervalMs);
       timer.unref();
     },
     async stop() {

@@ -10,6 +10,7 @@ export type {
 export type {
   AuthConfig,
   ChatboxEnv,
+  ClusterConfig,
   Config,
   JwtAlgorithm,
   LlmConfig,

@@ -72,6 +72,10 @@ export interface RateLimitConfig {
   readonly redisUrl?: string;
 }
 
+export interface ClusterConfig {
+  readonly controlChannel: string;
+}
+
 export interface StorageRetryConfig {
   readonly attempts: number;
   readonly baseDelayMs: number;
@@ -120,6 +124,7 @@ export interface Config {
   readonly websocket: WebSocketConfig;
   readonly sessions: SessionsConfig;
   readonly rateLimit: RateLimitConfig;
+  readonly cluster: ClusterConfig;
   readonly storage: StorageConfig;
   readonly llm: LlmConfig;
   readonly shutdown: ShutdownConfig;

@@ -3,7 +3,7 @@ import type { ConcurrencyLimiter, Limiter } from '@chatbox/ratelimit';
 import type { SessionStore } from '@chatbox/storage';
 import { MAX_LIST_LIMIT } from '@chatbox/storage';
 import { ServerError } from '../errors.js';
-import type { SessionEnder } from '../session-ender.js';
+import type { SessionEnder } from '../cluster/cluster.js';
 import type { AuditLog } from './audit.js';
 
 export const DEFAULT_ADMIN_MESSAGES_LIMIT = 200;

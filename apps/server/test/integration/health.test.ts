@@ -32,7 +32,12 @@ describe('liveness and readiness (R12)', () => {
     expect(ready.body).toMatchObject({
       status: 'ready',
       ready: true,
-      checks: { storage: { status: 'up', backend: 'memory', durable: false }, limiter: { status: 'up', backend: 'memory' }, llm: { status: 'demo' } },
+      checks: {
+        storage: { status: 'up', backend: 'memory', durable: false },
+        limiter: { status: 'up', backend: 'memory' },
+        redis: { status: 'off' },
+        llm: { status: 'demo' },
+      },
     });
   });
 

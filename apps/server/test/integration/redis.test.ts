@@ -1,17 +1,48 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { createDemoProvider } from '@chatbox/llm';
+import type { LlmRequest } from '@chatbox/llm';
 import { createMemoryStore } from '@chatbox/storage';
 import { randomSecret, startRedis } from '@chatbox/testkit';
-import type { RedisServer } from '@chatbox/testkit';
+import type { RedisServer, WsTestClient } from '@chatbox/testkit';
 import type { ReadinessReport } from '../../src/health.js';
-import { Redis } from 'ioredis';
-import { pino } from 'pino';
-import { createSessionEnder, END_SESSION_CHANNEL } from '../../src/session-ender.js';
-import { adminHeaders, http, LogCapture, startApp, waitFor } from '../support/harness.js';
+import type { ControlChannelStatus } from '../../src/cluster/control-channel.js';
+import { adminHeaders, http, startApp, waitFor } from '../support/harness.js';
 import type { RunningApp } from '../support/harness.js';
 import { nextFrame } from '../support/frames.js';
 
-// Two instances behind one Service: one store, one Redis, no sticky sessions.
+const LONG_REPLY = Array.from({ length: 40 }, (_, i) => `Sentence ${i + 1} of a long reply.`).join(' ');
+
+/** Replies to "long ..." slowly (about 3 s), to anything else at once. */
+function pacedDemo() {
+  return createDemoProvider({
+    delayMs: 15,
+    chunkSize: 8,
+    reply: (request: LlmRequest) => (request.messages.at(-1)?.content.startsWith('long') === true ? LONG_REPLY : 'ok'),
+  });
+}
+
+const redisOf = async (app: RunningApp): Promise<ControlChannelStatus> =>
+  (await http<ReadinessReport>(app.baseUrl, '/readyz')).body.checks.redis as ControlChannelStatus;
+
+const metric = (text: string, series: string): number =>
+  Number(new RegExp(`^${series.replace(/[{}"]/g, '\\$&')} (\\S+)$`, 'm').exec(text)?.[1] ?? 0);
+
+async function endThroughAdmin(on: RunningApp, sessionId: string): Promise<number> {
+  const admin = await on.token(`ender-${randomUUID()}`, ['admin']);
+  return (await http(on.baseUrl, `/chat/admin/sessions/${sessionId}/end`, { method: 'POST', headers: adminHeaders(admin) })).status;
+}
+
+async function heldSession(app: RunningApp): Promise<{ client: WsTestClient; sessionId: string }> {
+  const client = await app.connect(await app.token(`held-${randomUUID()}`));
+  client.send({ type: 'send', clientMessageId: randomUUID(), content: 'hello' });
+  const { sessionId } = await nextFrame(client, 'session');
+  await nextFrame(client, 'done');
+  return { client, sessionId };
+}
+
+// Two instances in one process behind one Service: one store, one Redis, no sticky sessions. The
+// same flows across real processes are in test/cluster/several-instances.test.ts.
 describe('several instances sharing Redis', () => {
   let redis: RedisServer;
   let a: RunningApp;
@@ -26,16 +57,31 @@ describe('several instances sharing Redis', () => {
       CHATBOX_RATE_LIMIT_REDIS_URL: redis.url,
       CHATBOX_RATE_LIMIT_ADMIN_REQUESTS_PER_MINUTE: '10',
       CHATBOX_RATE_LIMIT_MESSAGES_PER_MINUTE: '2',
+      CHATBOX_STORAGE_STREAM_FLUSH_INTERVAL_MS: '100',
     };
-    a = await startApp(env, { store });
-    b = await startApp(env, { store });
-    await waitFor(async () => (await http<ReadinessReport>(b.baseUrl, '/readyz')).body.checks.limiter.status === 'up', 5_000, 'redis ready');
+    a = await startApp(env, { store, llm: pacedDemo(), instanceId: 'instance-a' });
+    b = await startApp(env, { store, llm: pacedDemo(), instanceId: 'instance-b' });
+    for (const app of [a, b]) await waitFor(async () => (await redisOf(app)).status === 'up', 5_000, 'control channel up');
   }, 60_000);
 
   afterAll(async () => {
     await a.close();
     await b.close();
     await redis.close();
+  });
+
+  it('reports both Redis connections and the subscription on /readyz and /metrics', async () => {
+    expect(await redisOf(a)).toEqual({
+      status: 'up',
+      main: 'up',
+      subscriber: 'up',
+      subscribed: true,
+      channel: 'chatbox:control',
+      instanceId: 'instance-a',
+    });
+    const metrics = (await http(a.baseUrl, '/metrics')).text;
+    expect(metric(metrics, 'chatbox_redis_up{connection="main"}')).toBe(1);
+    expect(metric(metrics, 'chatbox_redis_up{connection="subscriber"}')).toBe(1);
   });
 
   it('holds one admin limit across instances', async () => {
@@ -63,66 +109,65 @@ describe('several instances sharing Redis', () => {
     expect(refused.retryAfterMs).toBeGreaterThan(0);
   });
 
-  it("ends a session from one instance and closes its connection on the other", async () => {
-    const client = await b.connect(await b.token(`held-${randomUUID()}`));
-    client.send({ type: 'send', clientMessageId: randomUUID(), content: 'hello' });
-    const { sessionId } = await nextFrame(client, 'session');
-    await nextFrame(client, 'done');
-    const admin = await a.token(`ender-${randomUUID()}`, ['admin']);
-    const ended = await http(a.baseUrl, `/chat/admin/sessions/${sessionId}/end`, { method: 'POST', headers: adminHeaders(admin) });
-    expect(ended.status).toBe(200);
+  it('ends a session from one instance and closes its connection on the other', async () => {
+    const before = metric((await http(b.baseUrl, '/metrics')).text, 'chatbox_control_messages_in_total{type="end_session"}');
+    const { client, sessionId } = await heldSession(b);
+    expect(await endThroughAdmin(a, sessionId)).toBe(200);
     expect((await client.closed).code).toBe(4002);
+    expect(metric((await http(b.baseUrl, '/metrics')).text, 'chatbox_control_messages_in_total{type="end_session"}')).toBe(before + 1);
+    expect(metric((await http(a.baseUrl, '/metrics')).text, 'chatbox_control_messages_out_total{type="end_session"}')).toBeGreaterThanOrEqual(1);
   });
 
-  it('ignores malformed end-session notices and logs remote failures', async () => {
-    const capture = new LogCapture();
-    const calls: string[] = [];
-    const publisher = new Redis(redis.url);
-    const listener = createSessionEnder({
-      router: {
-        endSession: (sessionId) => {
-          calls.push(sessionId);
-          return Promise.reject(Object.assign(new Error('boom'), { code: 'ERR_ROUTER_STORAGE_UNAVAILABLE' }));
-        },
-      },
-      logger: pino(capture),
-      redis: publisher,
-      instanceId: 'listener',
+  it('moves a streaming client to the other instance and forwards its cancel to the generating one', async () => {
+    const token = await a.token(`mover-${randomUUID()}`);
+    const first = await a.connect(token);
+    first.send({ type: 'send', clientMessageId: randomUUID(), content: 'long story please' });
+    const { sessionId } = await nextFrame(first, 'session');
+    await nextFrame(first, 'delta');
+    // The network "drops": the first socket stays open; the client reaches B and resumes.
+    const second = await b.connect(token);
+    second.send({ type: 'resume', sessionId, lastSeq: 1 });
+    const replay = await nextFrame(second, 'replay');
+    expect(replay.messages.find((m) => m.seq === 2)?.status).toBe('streaming');
+    // B released A's binding through the channel: A closes the old socket as replaced.
+    expect((await first.closed).code).toBe(4000);
+    await nextFrame(second, 'delta', (delta) => delta.seq === 2, 5_000);
+    // Nothing generates on B: the cancel travels to A, which stops; B's follower reports it.
+    second.send({ type: 'cancel', sessionId });
+    const done = await nextFrame(second, 'done', (frame) => frame.seq === 2, 5_000);
+    expect(done.status).toBe('cancelled');
+    const admin = await b.token(`reader-${randomUUID()}`, ['admin']);
+    const stored = await http<{ messages: { seq: number; status: string; content: string }[] }>(b.baseUrl, `/chat/admin/sessions/${sessionId}`, {
+      headers: adminHeaders(admin),
     });
-    try {
-      await waitFor(async () => ((await publisher.pubsub('NUMSUB', END_SESSION_CHANNEL)) as [string, number])[1] > 2, 5_000, 'subscribed');
-      const target = randomUUID();
-      await publisher.publish(END_SESSION_CHANNEL, 'not json');
-      await publisher.publish(END_SESSION_CHANNEL, JSON.stringify({ sessionId: '{"$ne":null}', origin: 'other' }));
-      await publisher.publish(END_SESSION_CHANNEL, JSON.stringify({ sessionId: target, origin: 'listener' }));
-      await publisher.publish(END_SESSION_CHANNEL, JSON.stringify({ sessionId: target, origin: 'other' }));
-      await waitFor(() => capture.lines.some((line) => line.msg === 'remote end-session failed'), 5_000, 'remote failure logged');
-      expect(calls).toEqual([target]);
-      expect(capture.lines.filter((line) => line.msg === 'ignored a malformed end-session notice')).toHaveLength(2);
-    } finally {
-      await listener.close();
-      await listener.close();
-      await publisher.quit();
-    }
+    const reply = stored.body.messages.find((m) => m.seq === 2);
+    expect(reply?.status).toBe('cancelled');
+    expect(reply!.content.length).toBeLessThan(LONG_REPLY.length);
   });
 
-  it('keeps serving when Redis goes down: limits fail open, readiness reports it', async () => {
+  it('keeps serving when Redis goes down, reports it, and recovers the channel without a restart', async () => {
     await redis.stop();
     try {
       const report = await http<ReadinessReport>(a.baseUrl, '/readyz');
       expect(report.status).toBe(200);
       expect(report.body.checks.limiter).toEqual({ status: expect.stringMatching(/down|connecting/), backend: 'redis' });
+      expect(report.body.checks.redis).toMatchObject({ status: expect.stringMatching(/down|connecting/), subscribed: false });
       const client = await a.connect(await a.token(`outage-${randomUUID()}`));
       client.send({ type: 'send', clientMessageId: randomUUID(), content: 'still there?' });
       const done = await nextFrame(client, 'done', undefined, 10_000);
       expect(done.status).toBe('complete');
       const admin = await a.token(`outage-admin-${randomUUID()}`, ['admin']);
       expect((await http(a.baseUrl, '/chat/admin/sessions', { headers: adminHeaders(admin) })).status).toBe(200);
-      const metrics = await http(a.baseUrl, '/metrics');
-      expect(metrics.text).toMatch(/^chatbox_rate_limiter_backend_errors_total\{operation="consume"\} [1-9]/m);
+      const metrics = (await http(a.baseUrl, '/metrics')).text;
+      expect(metric(metrics, 'chatbox_rate_limiter_backend_errors_total{operation="consume"}')).toBeGreaterThan(0);
+      expect(metric(metrics, 'chatbox_control_messages_publish_failures_total{type="session_bound"}')).toBeGreaterThan(0);
+      expect(metric(metrics, 'chatbox_redis_up{connection="subscriber"}')).toBe(0);
     } finally {
       await redis.restart();
     }
-    await waitFor(async () => (await http<ReadinessReport>(a.baseUrl, '/readyz')).body.checks.limiter.status === 'up', 10_000, 'redis back');
+    for (const app of [a, b]) await waitFor(async () => (await redisOf(app)).status === 'up', 10_000, 'control channel back');
+    const { client, sessionId } = await heldSession(a);
+    expect(await endThroughAdmin(b, sessionId)).toBe(200);
+    expect((await client.closed).code).toBe(4002);
   }, 30_000);
 });
