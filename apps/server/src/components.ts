@@ -147,6 +147,7 @@ export function createComponents(config: Config, logger: Logger, overrides: AppO
     heartbeatIntervalMs: timing.heartbeatIntervalMs,
     staleStreamingAfterMs: timing.staleStreamingAfterMs,
     followIntervalMs: timing.followIntervalMs,
+    coalesceMs: config.websocket.deltaCoalesceMs,
     ...cluster.routerHooks,
   });
   cluster.attach(router);
@@ -175,6 +176,7 @@ export function createComponents(config: Config, logger: Logger, overrides: AppO
     sendBufferLimitBytes: websocket.sendBufferLimitBytes,
     maxConnectionsPerUser: websocket.maxConnectionsPerUser,
     invalidFramesPerMinute: websocket.invalidFramesPerMinute,
+    framesPerMinutePerConnection: websocket.framesPerMinutePerConnection,
     parseLimits: { maxChars: config.rateLimit.maxInputChars },
     ...(limiters.connectionLimiter === undefined ? {} : { connectionLimiter: limiters.connectionLimiter }),
     logger,

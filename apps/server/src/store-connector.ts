@@ -140,6 +140,15 @@ class StoreConnector implements ConnectingStore {
   appendMessage(message: ChatMessage): Promise<AppendResult> {
     return this.#call((s) => s.appendMessage(message));
   }
+  // Issue 10: one write per turn (user message and reply placeholder) where the store batches.
+  appendMessages(messages: readonly ChatMessage[]): Promise<AppendResult[]> {
+    return this.#call(async (s) => {
+      if (s.appendMessages !== undefined) return s.appendMessages(messages);
+      const results: AppendResult[] = [];
+      for (const message of messages) results.push(await s.appendMessage(message));
+      return results;
+    });
+  }
   updateMessage(sessionId: string, seq: number, patch: MessagePatch): Promise<void> {
     return this.#call((s) => s.updateMessage(sessionId, seq, patch));
   }

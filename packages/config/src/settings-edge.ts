@@ -140,6 +140,18 @@ export const EDGE_SETTINGS: readonly SettingDefinition[] = [
     'Invalid frames tolerated per minute before close 1008 (S7).',
   ),
   setting(
+    'websocket.framesPerMinutePerConnection',
+    int(1, 1_000_000),
+    120,
+    'Frames one socket may send per minute; a flood beyond it is refused (S7, S8).',
+  ),
+  setting(
+    'websocket.deltaCoalesceMs',
+    ms(0, SECOND_MS),
+    25,
+    'Window in which streamed text after the first chunk is merged into one delta frame; 0 sends every chunk at once.',
+  ),
+  setting(
     'websocket.tokenExpiryCheckIntervalMs',
     ms(100, 10 * MINUTE_MS),
     15 * SECOND_MS,

@@ -52,6 +52,8 @@ export interface WebSocketConfig {
   readonly sendBufferLimitBytes: number;
   readonly maxConnectionsPerUser: number;
   readonly invalidFramesPerMinute: number;
+  readonly framesPerMinutePerConnection: number;
+  readonly deltaCoalesceMs: number;
   readonly tokenExpiryCheckIntervalMs: number;
 }
 
