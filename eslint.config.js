@@ -3,7 +3,16 @@ import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
   {
-    ignores: ['**/dist/**', '**/node_modules/**', '**/reports/**', '**/site/**', '**/coverage/**', '**/*.js', '**/*.cjs', '**/*.mjs'],
+    ignores: [
+      '**/dist/**',
+      '**/node_modules/**',
+      '**/reports/**',
+      '**/site/**',
+      '**/coverage/**',
+      '**/*.js',
+      '**/*.cjs',
+      '**/*.mjs',
+    ],
   },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
@@ -19,10 +28,20 @@ export default tseslint.config(
       '@typescript-eslint/no-misused-promises': 'error',
       '@typescript-eslint/switch-exhaustiveness-check': 'error',
       '@typescript-eslint/consistent-type-imports': 'error',
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_' },
+      ],
       'no-restricted-imports': [
         'error',
-        { patterns: [{ group: ['@chatbox/*/src/*', '@chatbox/*/dist/*'], message: 'Import a package through its public entry.' }] },
+        {
+          patterns: [
+            {
+              group: ['@chatbox/*/src/*', '@chatbox/*/dist/*'],
+              message: 'Import a package through its public entry.',
+            },
+          ],
+        },
       ],
     },
   },
@@ -31,7 +50,14 @@ export default tseslint.config(
     ignores: ['apps/**', 'packages/testkit/**', 'bench/**', 'deployments/**'],
     rules: {
       // Packages take an options object; only apps/server reads the environment.
-      'no-restricted-properties': ['error', { object: 'process', property: 'env', message: 'Packages take options; only apps/server reads process.env.' }],
+      'no-restricted-properties': [
+        'error',
+        {
+          object: 'process',
+          property: 'env',
+          message: 'Packages take options; only apps/server reads process.env.',
+        },
+      ],
     },
   },
   {

@@ -49,14 +49,18 @@ function ensureDeps() {
 function ensurePeers() {
   // MongoDB-compatible server: MONGODB_URI, else mongod, else FerretDB built with Go.
   if (!process.env.MONGODB_URI && !has('mongod')) {
-    run('bash', ['packages/testkit/scripts/ensure-ferretdb.sh'], { stdio: ['ignore', 'ignore', 'inherit'] });
+    run('bash', ['packages/testkit/scripts/ensure-ferretdb.sh'], {
+      stdio: ['ignore', 'ignore', 'inherit'],
+    });
   }
   if (!process.env.REDIS_URL && !has('redis-server')) {
     run('bash', ['packages/testkit/scripts/ensure-redis.sh']);
   }
   if (!existsSync('/usr/bin/chromium')) {
     if (!isRoot() || !has('apt-get')) {
-      console.error("chatbox: the browser tests need Debian's Chromium at /usr/bin/chromium: apt-get install chromium");
+      console.error(
+        "chatbox: the browser tests need Debian's Chromium at /usr/bin/chromium: apt-get install chromium",
+      );
       process.exit(1);
     }
     console.log("chatbox: installing Debian's chromium for the browser tests");

@@ -7,7 +7,11 @@ import { fileURLToPath } from 'node:url';
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const file = process.argv[2] ?? 'test.json';
 const dirs = ['packages', 'apps']
-  .flatMap((group) => (existsSync(join(ROOT, group)) ? readdirSync(join(ROOT, group)).map((d) => join(ROOT, group, d)) : []))
+  .flatMap((group) =>
+    existsSync(join(ROOT, group))
+      ? readdirSync(join(ROOT, group)).map((d) => join(ROOT, group, d))
+      : [],
+  )
   .concat([join(ROOT, 'deployments')]);
 
 let passed = 0;
@@ -22,4 +26,8 @@ for (const dir of dirs) {
   failed += (result.numFailedTests ?? 0) + (result.numRuntimeErrorTestSuites ?? 0);
   skipped += (result.numPendingTests ?? 0) + (result.numTodoTests ?? 0);
 }
-console.log(skipped > 0 ? `${passed} passed, ${failed} failed, ${skipped} skipped` : `${passed} passed, ${failed} failed`);
+console.log(
+  skipped > 0
+    ? `${passed} passed, ${failed} failed, ${skipped} skipped`
+    : `${passed} passed, ${failed} failed`,
+);

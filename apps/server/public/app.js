@@ -2,15 +2,34 @@
 // Model text is only ever written with textContent (S12).
 
 import { CLOSE_TEXT, ERROR_TEXT } from './texts.js';
-import { autosize, bubble, clearNotice, markStatus, scrollToEnd, setStatus, showNotice, ui } from './view.js';
+import {
+  autosize,
+  bubble,
+  clearNotice,
+  markStatus,
+  scrollToEnd,
+  setStatus,
+  showNotice,
+  ui,
+} from './view.js';
 
 const WS_PATH = '/chat/ws';
 const BACKOFF_MS = [500, 1000, 2000, 4000, 8000, 15000, 30000];
 const STORE = window.sessionStorage;
-const FRAME_REFUSALS = new Set(['bad_json', 'bad_frame', 'too_long', 'unsupported_frame', 'rate_limited']);
+const FRAME_REFUSALS = new Set([
+  'bad_json',
+  'bad_frame',
+  'too_long',
+  'unsupported_frame',
+  'rate_limited',
+]);
 
 const state = {
-  token: '', socket: null, attempt: 0, timer: 0, opened: false,
+  token: '',
+  socket: null,
+  attempt: 0,
+  timer: 0,
+  opened: false,
   sessionId: STORE.getItem('chatbox.session') || '',
   confirmedSeq: 0, // every message up to this seq is final here: what `resume` asks after
   bySeq: new Map(), // seq -> { el, body, role, text, status }
@@ -50,7 +69,8 @@ function upsert(seq, role, text, status) {
 function onFrame(frame) {
   switch (frame.type) {
     case 'session':
-      if (state.sessionId && frame.sessionId !== state.sessionId) resetConversation(frame.sessionId);
+      if (state.sessionId && frame.sessionId !== state.sessionId)
+        resetConversation(frame.sessionId);
       state.sessionId = frame.sessionId;
       STORE.setItem('chatbox.session', frame.sessionId);
       ui.demo.hidden = frame.demo !== true;
@@ -61,7 +81,13 @@ function onFrame(frame) {
       if (!pending) return;
       if (state.bySeq.has(frame.seq)) pending.el.remove();
       else {
-        const entry = { el: pending.el, body: pending.el.querySelector('.body'), role: 'user', text: pending.content, status: 'complete' };
+        const entry = {
+          el: pending.el,
+          body: pending.el.querySelector('.body'),
+          role: 'user',
+          text: pending.content,
+          status: 'complete',
+        };
         markStatus(entry, 'complete');
         state.bySeq.set(frame.seq, entry);
       }
@@ -109,7 +135,11 @@ function onError(frame) {
     return;
   }
   // Frames refused before routing carry no clientMessageId: the unacknowledged sends failed.
-  const failed = frame.clientMessageId ? [frame.clientMessageId] : FRAME_REFUSALS.has(frame.code) ? [...state.pending.keys()] : [];
+  const failed = frame.clientMessageId
+    ? [frame.clientMessageId]
+    : FRAME_REFUSALS.has(frame.code)
+      ? [...state.pending.keys()]
+      : [];
   for (const id of failed) {
     const pending = state.pending.get(id);
     if (!pending) continue;
@@ -132,17 +162,24 @@ function resetConversation(sessionId) {
 }
 
 function send(frame) {
-  if (state.socket && state.socket.readyState === WebSocket.OPEN) state.socket.send(JSON.stringify(frame));
+  if (state.socket && state.socket.readyState === WebSocket.OPEN)
+    state.socket.send(JSON.stringify(frame));
 }
 
 function resume() {
-  if (state.sessionId) send({ type: 'resume', sessionId: state.sessionId, lastSeq: state.confirmedSeq });
+  if (state.sessionId)
+    send({ type: 'resume', sessionId: state.sessionId, lastSeq: state.confirmedSeq });
 }
 
 function resendPending() {
   // R4: the same clientMessageId, so a message that did reach the server is not stored twice.
   for (const [clientMessageId, pending] of state.pending) {
-    send({ type: 'send', clientMessageId, content: pending.content, ...(state.sessionId ? { sessionId: state.sessionId } : {}) });
+    send({
+      type: 'send',
+      clientMessageId,
+      content: pending.content,
+      ...(state.sessionId ? { sessionId: state.sessionId } : {}),
+    });
   }
 }
 
@@ -194,7 +231,10 @@ function onClose(socket, event) {
   }
   if (final) showNotice(final, `close ${event.code}`);
   else if (!state.opened && state.attempt >= 2) {
-    showNotice('Cannot connect. The server may be down, or the token is invalid or expired.', 'retrying');
+    showNotice(
+      'Cannot connect. The server may be down, or the token is invalid or expired.',
+      'retrying',
+    );
   }
   const delay = BACKOFF_MS[Math.min(state.attempt, BACKOFF_MS.length - 1)];
   state.attempt += 1;
@@ -214,7 +254,12 @@ function submit(event) {
   const clientMessageId = crypto.randomUUID();
   const entry = bubble('user', content, 'pending');
   state.pending.set(clientMessageId, { el: entry.el, content });
-  send({ type: 'send', clientMessageId, content, ...(state.sessionId ? { sessionId: state.sessionId } : {}) });
+  send({
+    type: 'send',
+    clientMessageId,
+    content,
+    ...(state.sessionId ? { sessionId: state.sessionId } : {}),
+  });
   ui.input.value = '';
   autosize();
   clearNotice();
@@ -234,7 +279,9 @@ function start() {
   ui.input.addEventListener('keydown', (event) => {
     if (event.key === 'Enter' && !event.shiftKey && !event.isComposing) submit(event);
   });
-  ui.stop.addEventListener('click', () => send({ type: 'cancel', ...(state.sessionId ? { sessionId: state.sessionId } : {}) }));
+  ui.stop.addEventListener('click', () =>
+    send({ type: 'cancel', ...(state.sessionId ? { sessionId: state.sessionId } : {}) }),
+  );
   ui.newChat.addEventListener('click', () => {
     if (state.sessionId && state.socket) {
       // The server closes the socket 4002 once the session ends; the page reconnects at once.

@@ -2,9 +2,19 @@
 
 const $ = (id) => document.getElementById(id);
 export const ui = {
-  status: $('status'), demo: $('demo-badge'), newChat: $('new-chat'), tokenPanel: $('token-panel'),
-  tokenForm: $('token-form'), tokenInput: $('token-input'), empty: $('empty'), list: $('messages'),
-  notice: $('notice'), composer: $('composer'), input: $('input'), send: $('send'), stop: $('stop'),
+  status: $('status'),
+  demo: $('demo-badge'),
+  newChat: $('new-chat'),
+  tokenPanel: $('token-panel'),
+  tokenForm: $('token-form'),
+  tokenInput: $('token-input'),
+  empty: $('empty'),
+  list: $('messages'),
+  notice: $('notice'),
+  composer: $('composer'),
+  input: $('input'),
+  send: $('send'),
+  stop: $('stop'),
 };
 
 export function setStatus(kind, text) {

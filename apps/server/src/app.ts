@@ -2,7 +2,12 @@ import { randomUUID } from 'node:crypto';
 import helmet from '@fastify/helmet';
 import type { Config } from '@chatbox/config';
 import Fastify from 'fastify';
-import type { FastifyBaseLogger, FastifyInstance, FastifyPluginAsync, RawServerDefault } from 'fastify';
+import type {
+  FastifyBaseLogger,
+  FastifyInstance,
+  FastifyPluginAsync,
+  RawServerDefault,
+} from 'fastify';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { DestinationStream, Logger } from 'pino';
 import { ADMIN_PREFIX, adminPlugin } from './admin/plugin.js';
@@ -58,7 +63,11 @@ const chatboxAppPlugin: FastifyPluginAsync<ChatboxAppOptions> = async (fastify, 
   const overrides = options.overrides ?? {};
   const clock = overrides.clock ?? Date.now;
   const lifecycle = createLifecycle(clock);
-  announceMode(config, overrides.llm ?? { name: config.llm.provider, demo: config.llm.provider === 'demo' }, logger);
+  announceMode(
+    config,
+    overrides.llm ?? { name: config.llm.provider, demo: config.llm.provider === 'demo' },
+    logger,
+  );
   const components = createComponents(config, logger, overrides);
   const { store, limiters, llm, gateway, metrics } = components;
   const maintenance = createMaintenance({
@@ -118,7 +127,11 @@ const chatboxAppPlugin: FastifyPluginAsync<ChatboxAppOptions> = async (fastify, 
       const reserve = Math.min(CLOSE_RESERVE_MS, deadlineMs * CLOSE_RESERVE_SHARE);
       const gatewayMs = Math.max(0, deadlineMs - reserve);
       try {
-        await gateway.shutdown({ drainMs: Math.min(drainMs, gatewayMs), deadlineMs: gatewayMs, restart: shutdownOptions.restart === true });
+        await gateway.shutdown({
+          drainMs: Math.min(drainMs, gatewayMs),
+          deadlineMs: gatewayMs,
+          restart: shutdownOptions.restart === true,
+        });
       } catch (error) {
         logger.error({ err: error }, 'gateway shutdown failed; closing anyway');
       }
@@ -152,7 +165,10 @@ const chatboxAppPlugin: FastifyPluginAsync<ChatboxAppOptions> = async (fastify, 
     ...(overrides.pingCacheMs === undefined ? {} : { pingCacheMs: overrides.pingCacheMs }),
   });
   fastify.get('/metrics', { logLevel: quiet }, async (_request, reply) =>
-    reply.type(metrics.registry.contentType).header('cache-control', 'no-store').send(await metrics.render()),
+    reply
+      .type(metrics.registry.contentType)
+      .header('cache-control', 'no-store')
+      .send(await metrics.render()),
   );
   await registerPageRoutes(fastify, options.publicDir, quiet);
   await fastify.register(gateway.plugin);
@@ -187,9 +203,14 @@ function trustHops(hops: number): boolean | ((address: string, hop: number) => b
 }
 
 /** A configured Fastify instance with the whole service registered; listen() or inject() it. */
-export async function buildApp(config: Config, options: BuildAppOptions = {}): Promise<FastifyInstance> {
+export async function buildApp(
+  config: Config,
+  options: BuildAppOptions = {},
+): Promise<FastifyInstance> {
   const { logger: given, logDestination, publicDir, ...overrides } = options;
-  const logger = given ?? createLogger(config, logDestination === undefined ? {} : { destination: logDestination });
+  const logger =
+    given ??
+    createLogger(config, logDestination === undefined ? {} : { destination: logDestination });
   const app = Fastify<RawServerDefault, IncomingMessage, ServerResponse, FastifyBaseLogger>({
     loggerInstance: logger,
     genReqId: () => randomUUID(),
@@ -198,6 +219,11 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
     bodyLimit: config.server.bodyLimitBytes,
     return503OnClosing: true,
   });
-  await app.register(chatboxApp, { config, logger, overrides, ...(publicDir === undefined ? {} : { publicDir }) });
+  await app.register(chatboxApp, {
+    config,
+    logger,
+    overrides,
+    ...(publicDir === undefined ? {} : { publicDir }),
+  });
   return app;
 }

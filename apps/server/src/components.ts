@@ -57,7 +57,11 @@ export interface Components {
   close(): Promise<void>;
 }
 
-function connectorFor(config: Config, logger: Logger, overrides: AppOverrides): () => Promise<MeteredSessionStore> {
+function connectorFor(
+  config: Config,
+  logger: Logger,
+  overrides: AppOverrides,
+): () => Promise<MeteredSessionStore> {
   if (overrides.store !== undefined) {
     const store = overrides.store;
     return () => Promise.resolve(store);
@@ -78,14 +82,20 @@ function connectorFor(config: Config, logger: Logger, overrides: AppOverrides): 
   return () => Promise.resolve(createMemoryStore({ logger }));
 }
 
-export function createComponents(config: Config, logger: Logger, overrides: AppOverrides = {}): Components {
+export function createComponents(
+  config: Config,
+  logger: Logger,
+  overrides: AppOverrides = {},
+): Components {
   const clock = overrides.clock ?? Date.now;
   const storageLogger = logger.child({ component: 'storage' });
   const store = createStoreConnector({
     connect: connectorFor(config, storageLogger, overrides),
     durable: overrides.store?.durable ?? config.storage.backend === 'mongodb',
     logger: storageLogger,
-    ...(overrides.storeRetryBaseMs === undefined ? {} : { retryBaseMs: overrides.storeRetryBaseMs }),
+    ...(overrides.storeRetryBaseMs === undefined
+      ? {}
+      : { retryBaseMs: overrides.storeRetryBaseMs }),
   });
 
   // Sessions the sweeper ends for idleness are persisted; close() waits for those writes.
@@ -101,7 +111,12 @@ export function createComponents(config: Config, logger: Logger, overrides: AppO
     onIdleEnd: (snapshot) => {
       const write = store
         .endSession(snapshot)
-        .catch((error: unknown) => logger.warn({ sessionId: snapshot.id, code: (error as { code?: unknown }).code }, 'idle session not persisted'))
+        .catch((error: unknown) =>
+          logger.warn(
+            { sessionId: snapshot.id, code: (error as { code?: unknown }).code },
+            'idle session not persisted',
+          ),
+        )
         .finally(() => pendingWrites.delete(write));
       pendingWrites.add(write);
     },
@@ -121,7 +136,8 @@ export function createComponents(config: Config, logger: Logger, overrides: AppO
     onBackendError: (operation) => metrics.limiterBackendError(operation),
     clock,
   });
-  const llm = overrides.llm ?? createLlmProvider(config.llm, config.rateLimit.maxInputChars, logger);
+  const llm =
+    overrides.llm ?? createLlmProvider(config.llm, config.rateLimit.maxInputChars, logger);
   const cluster = createCluster({
     redis: limiters.redis,
     channel: config.cluster.controlChannel,
@@ -136,7 +152,14 @@ export function createComponents(config: Config, logger: Logger, overrides: AppO
     store,
     llm,
     openStreamWriter: (sessionId, seq) =>
-      createStreamWriter({ store, sessionId, seq, flushIntervalMs: config.storage.streamFlushIntervalMs, clock, logger: storageLogger }),
+      createStreamWriter({
+        store,
+        sessionId,
+        seq,
+        flushIntervalMs: config.storage.streamFlushIntervalMs,
+        clock,
+        logger: storageLogger,
+      }),
     messageLimiter: limiters.messageLimiter,
     generationLimiter: limiters.generationLimiter,
     maxInputChars: config.rateLimit.maxInputChars,
@@ -178,7 +201,9 @@ export function createComponents(config: Config, logger: Logger, overrides: AppO
     invalidFramesPerMinute: websocket.invalidFramesPerMinute,
     framesPerMinutePerConnection: websocket.framesPerMinutePerConnection,
     parseLimits: { maxChars: config.rateLimit.maxInputChars },
-    ...(limiters.connectionLimiter === undefined ? {} : { connectionLimiter: limiters.connectionLimiter }),
+    ...(limiters.connectionLimiter === undefined
+      ? {}
+      : { connectionLimiter: limiters.connectionLimiter }),
     logger,
     clock,
     onEvent: (event) => metrics.onGatewayEvent(event),
@@ -204,7 +229,10 @@ export function createComponents(config: Config, logger: Logger, overrides: AppO
         try {
           await work();
         } catch (error) {
-          logger.error({ step: name, code: (error as { code?: unknown } | null)?.code }, 'close step failed');
+          logger.error(
+            { step: name, code: (error as { code?: unknown } | null)?.code },
+            'close step failed',
+          );
         }
       };
       closed ??= (async () => {

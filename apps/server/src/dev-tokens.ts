@@ -22,10 +22,14 @@ export interface DevTokenOptions {
  * generated) HS secret. Production never mints (the server verifies tokens, it does not issue
  * them); nor does a deployment that verifies with a public key, whose private half it lacks.
  */
-export async function mintDevTokens(config: Config, options: DevTokenOptions = {}): Promise<DevTokens | undefined> {
+export async function mintDevTokens(
+  config: Config,
+  options: DevTokenOptions = {},
+): Promise<DevTokens | undefined> {
   const { auth } = config;
   const alg = auth.algorithms.find((candidate) => candidate.startsWith('HS'));
-  if (config.env !== 'development' || auth.jwtSecret === undefined || alg === undefined) return undefined;
+  if (config.env !== 'development' || auth.jwtSecret === undefined || alg === undefined)
+    return undefined;
   const key = new TextEncoder().encode(auth.jwtSecret);
   const now = Math.floor((options.clock ?? Date.now)() / 1000);
   const exp = now + (options.ttlSec ?? DEV_TOKEN_TTL_SEC);
@@ -38,18 +42,26 @@ export async function mintDevTokens(config: Config, options: DevTokenOptions = {
       .setIssuedAt(now)
       .setExpirationTime(exp)
       .sign(key);
-  const [user, admin] = await Promise.all([sign(DEV_USER_ID, ['user']), sign(DEV_ADMIN_ID, ['user', auth.adminRole])]);
+  const [user, admin] = await Promise.all([
+    sign(DEV_USER_ID, ['user']),
+    sign(DEV_ADMIN_ID, ['user', auth.adminRole]),
+  ]);
   return { user, admin, expiresAt: new Date(exp * 1000) };
 }
 
 /** A URL a browser can open: the loopback address when bound to every interface. */
 export function publicUrl(host: string, port: number): string {
-  const shown = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
+  const shown =
+    host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
   return `http://${shown}:${port}/`;
 }
 
 /** The lines printed after listen; the token rides in the fragment, which browsers never send. */
-export function startupBanner(url: string, adminPrefix: string, tokens: DevTokens | undefined): string[] {
+export function startupBanner(
+  url: string,
+  adminPrefix: string,
+  tokens: DevTokens | undefined,
+): string[] {
   const lines = [`chatbox is listening on ${url}`];
   if (tokens === undefined) return lines;
   lines.push(

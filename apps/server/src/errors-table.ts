@@ -98,7 +98,11 @@ export const ERROR_TABLE: Readonly<Record<ChatboxErrorCode, ErrorMapping>> = Obj
   ERR_ROUTER_CONNECTION_GONE: { http: 410, wire: 'internal', close: TRY_AGAIN_LATER },
 
   ERR_WEBSOCKET_UNAUTHORIZED: { http: 401, wire: 'forbidden', close: TOKEN_EXPIRED },
-  ERR_WEBSOCKET_AUTH_UNAVAILABLE: { http: 503, wire: 'upstream_unavailable', close: TRY_AGAIN_LATER },
+  ERR_WEBSOCKET_AUTH_UNAVAILABLE: {
+    http: 503,
+    wire: 'upstream_unavailable',
+    close: TRY_AGAIN_LATER,
+  },
   ERR_WEBSOCKET_FORBIDDEN_ORIGIN: { http: 403, wire: 'forbidden', close: POLICY },
   ERR_WEBSOCKET_ORIGINS_REQUIRED: { http: 500, wire: 'internal' },
   ERR_WEBSOCKET_TOO_MANY_CONNECTIONS: { http: 429, wire: 'rate_limited', close: TRY_AGAIN_LATER },
@@ -123,7 +127,9 @@ export function isChatboxErrorCode(value: unknown): value is ChatboxErrorCode {
 }
 
 /** The mapping of an error carrying a chatbox `code`; undefined for anything else. */
-export function mappingOf(error: unknown): { code: ChatboxErrorCode; mapping: ErrorMapping } | undefined {
+export function mappingOf(
+  error: unknown,
+): { code: ChatboxErrorCode; mapping: ErrorMapping } | undefined {
   if (typeof error !== 'object' || error === null) return undefined;
   const code = (error as { code?: unknown }).code;
   return isChatboxErrorCode(code) ? { code, mapping: ERROR_TABLE[code] } : undefined;

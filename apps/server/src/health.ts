@@ -77,7 +77,11 @@ export function createStoragePinger(options: HealthOptions): () => Promise<Stora
     const started = clock();
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(Object.assign(new Error('ping timed out'), { code: 'ERR_SERVER_PING_TIMEOUT' })), timeoutMs);
+      timer = setTimeout(
+        () =>
+          reject(Object.assign(new Error('ping timed out'), { code: 'ERR_SERVER_PING_TIMEOUT' })),
+        timeoutMs,
+      );
       timer.unref();
     });
     try {
@@ -114,10 +118,18 @@ export function registerHealthRoutes(app: FastifyInstance, options: HealthOption
   const logLevel = options.logLevel ?? 'warn';
   app.get('/healthz', { logLevel }, (_request, reply) => reply.send({ status: 'ok' }));
   app.get('/readyz', { logLevel }, async (_request, reply) => {
-    const checks = { storage: await storage(), limiter: options.limiter(), redis: options.redis(), llm: options.llm };
+    const checks = {
+      storage: await storage(),
+      limiter: options.limiter(),
+      redis: options.redis(),
+      llm: options.llm,
+    };
     // Read after the ping: a drain that began meanwhile is answered at once.
     const state = options.lifecycle.state;
     const report: ReadinessReport = { status: state, ready: state === 'ready', checks };
-    return reply.code(report.ready ? 200 : 503).header('cache-control', 'no-store').send(report);
+    return reply
+      .code(report.ready ? 200 : 503)
+      .header('cache-control', 'no-store')
+      .send(report);
   });
 }

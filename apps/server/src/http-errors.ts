@@ -45,28 +45,48 @@ function resolve(error: FastifyError): Resolved {
       status: mapped.mapping.http,
       code: mapped.code,
       // Only our own messages are written for clients; a package's may name internals.
-      message: isServerError(error) ? error.message : (STATUS_MESSAGES[mapped.mapping.http] ?? 'error'),
+      message: isServerError(error)
+        ? error.message
+        : (STATUS_MESSAGES[mapped.mapping.http] ?? 'error'),
       ...(typeof retryAfterMs === 'number' ? { retryAfterMs } : {}),
     };
   }
   const status = fastifyStatus(error);
   if (error.validation !== undefined) {
     // Fastify's validation messages name the field and the rule, never the value received.
-    return { status: 400, code: 'ERR_SERVER_INVALID_REQUEST', message: `invalid request: ${error.message}`.slice(0, 300) };
+    return {
+      status: 400,
+      code: 'ERR_SERVER_INVALID_REQUEST',
+      message: `invalid request: ${error.message}`.slice(0, 300),
+    };
   }
-  if (status === 413) return { status, code: 'ERR_SERVER_BODY_TOO_LARGE', message: STATUS_MESSAGES[413] ?? '' };
-  if (status === 503) return { status, code: 'ERR_SERVER_UNAVAILABLE', message: STATUS_MESSAGES[503] ?? '' };
+  if (status === 413)
+    return { status, code: 'ERR_SERVER_BODY_TOO_LARGE', message: STATUS_MESSAGES[413] ?? '' };
+  if (status === 503)
+    return { status, code: 'ERR_SERVER_UNAVAILABLE', message: STATUS_MESSAGES[503] ?? '' };
   if (status !== undefined && status < 500) {
-    return { status, code: 'ERR_SERVER_INVALID_REQUEST', message: STATUS_MESSAGES[status] ?? STATUS_MESSAGES[400] ?? '' };
+    return {
+      status,
+      code: 'ERR_SERVER_INVALID_REQUEST',
+      message: STATUS_MESSAGES[status] ?? STATUS_MESSAGES[400] ?? '',
+    };
   }
   return { status: 500, code: 'ERR_SERVER_INTERNAL', message: STATUS_MESSAGES[500] ?? '' };
 }
 
-export function sendError(request: FastifyRequest, reply: FastifyReply, resolved: Resolved): FastifyReply {
+export function sendError(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  resolved: Resolved,
+): FastifyReply {
   if (resolved.retryAfterMs !== undefined && (resolved.status === 429 || resolved.status === 503)) {
     void reply.header('retry-after', String(Math.max(1, Math.ceil(resolved.retryAfterMs / 1000))));
   }
-  const body: HttpErrorBody = { code: resolved.code, message: resolved.message, correlationId: request.id };
+  const body: HttpErrorBody = {
+    code: resolved.code,
+    message: resolved.message,
+    correlationId: request.id,
+  };
   return reply.code(resolved.status).type('application/json; charset=utf-8').send(body);
 }
 
@@ -74,11 +94,16 @@ export function sendError(request: FastifyRequest, reply: FastifyReply, resolved
 export function installErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError, request, reply) => {
     const resolved = resolve(error);
-    if (resolved.status >= 500) request.log.error({ err: error, code: resolved.code }, 'request failed');
+    if (resolved.status >= 500)
+      request.log.error({ err: error, code: resolved.code }, 'request failed');
     else request.log.info({ code: resolved.code, status: resolved.status }, 'request refused');
     return sendError(request, reply, resolved);
   });
   app.setNotFoundHandler((request, reply) =>
-    sendError(request, reply, { status: 404, code: 'ERR_SERVER_NOT_FOUND', message: STATUS_MESSAGES[404] ?? '' }),
+    sendError(request, reply, {
+      status: 404,
+      code: 'ERR_SERVER_NOT_FOUND',
+      message: STATUS_MESSAGES[404] ?? '',
+    }),
   );
 }

@@ -14,7 +14,12 @@ export interface Lifecycle {
   markClosed(): void;
 }
 
-const ORDER: Readonly<Record<LifecycleState, number>> = { booting: 0, ready: 1, draining: 2, closed: 3 };
+const ORDER: Readonly<Record<LifecycleState, number>> = {
+  booting: 0,
+  ready: 1,
+  draining: 2,
+  closed: 3,
+};
 
 class ProcessLifecycle implements Lifecycle {
   #state: LifecycleState = 'booting';

@@ -62,7 +62,12 @@ export function createLimiters(options: LimitersOptions): Limiters {
   if (config.backend === 'redis' && config.redisUrl !== undefined) {
     redis = createRedisClient(config.redisUrl, logger);
     messages = createRedisLimiter({ redis, limit, windowMs: MESSAGE_WINDOW_MS });
-    generations = createRedisConcurrencyLimiter({ redis, limit: generationLimit, leaseMs: GENERATION_LEASE_MS, logger });
+    generations = createRedisConcurrencyLimiter({
+      redis,
+      limit: generationLimit,
+      leaseMs: GENERATION_LEASE_MS,
+      logger,
+    });
     connections = createRedisConcurrencyLimiter({
       redis,
       limit: options.maxConnectionsPerUser,
@@ -70,11 +75,21 @@ export function createLimiters(options: LimitersOptions): Limiters {
       prefix: CONNECTION_PREFIX,
       logger,
     });
-    localMessages = createMemoryLimiter({ limit, windowMs: MESSAGE_WINDOW_MS, logger, ...(options.clock ? { clock: options.clock } : {}) });
+    localMessages = createMemoryLimiter({
+      limit,
+      windowMs: MESSAGE_WINDOW_MS,
+      logger,
+      ...(options.clock ? { clock: options.clock } : {}),
+    });
     localGenerations = createMemoryConcurrencyLimiter({ limit: generationLimit });
     localConnections = createMemoryConcurrencyLimiter({ limit: options.maxConnectionsPerUser });
   } else {
-    messages = createMemoryLimiter({ limit, windowMs: MESSAGE_WINDOW_MS, logger, ...(options.clock ? { clock: options.clock } : {}) });
+    messages = createMemoryLimiter({
+      limit,
+      windowMs: MESSAGE_WINDOW_MS,
+      logger,
+      ...(options.clock ? { clock: options.clock } : {}),
+    });
     generations = createMemoryConcurrencyLimiter({ limit: generationLimit });
   }
 
@@ -94,7 +109,9 @@ export function createLimiters(options: LimitersOptions): Limiters {
         // Counted here only while Redis fails: from a fresh budget, so an outage grants at most one
         // extra burst per instance, never unlimited messages.
         const local = await localMessages?.consume(key).catch(() => undefined);
-        return local === undefined ? { allowed: true, retryAfterMs: 0 } : { allowed: local.allowed, retryAfterMs: local.retryAfterMs };
+        return local === undefined
+          ? { allowed: true, retryAfterMs: 0 }
+          : { allowed: local.allowed, retryAfterMs: local.retryAfterMs };
       }
     },
   };
@@ -145,15 +162,26 @@ export function createLimiters(options: LimitersOptions): Limiters {
     generations,
     generationLimit,
     messageLimiter,
-    generationLimiter: localGenerations === undefined ? slots(generations) : layered(localGenerations, generations),
-    connectionLimiter: connections === undefined || localConnections === undefined ? undefined : layered(localConnections, connections),
+    generationLimiter:
+      localGenerations === undefined ? slots(generations) : layered(localGenerations, generations),
+    connectionLimiter:
+      connections === undefined || localConnections === undefined
+        ? undefined
+        : layered(localConnections, connections),
     status() {
       if (redis === undefined) return { status: 'up', backend: 'memory' };
       return { status: redisState(redis), backend: 'redis' };
     },
     close() {
       closed ??= (async () => {
-        await Promise.allSettled([messages.close(), generations.close(), connections?.close(), localMessages?.close(), localGenerations?.close(), localConnections?.close()]);
+        await Promise.allSettled([
+          messages.close(),
+          generations.close(),
+          connections?.close(),
+          localMessages?.close(),
+          localGenerations?.close(),
+          localConnections?.close(),
+        ]);
         // QUIT only on a live connection; otherwise stop reconnecting at once.
         if (redis?.status === 'ready') await redis.quit().catch(() => undefined);
         redis?.disconnect();

@@ -5,7 +5,11 @@ import type { Logger } from 'pino';
 import type { LlmStatus } from './health.js';
 
 /** The configured provider; `demo` when configured so or when development has no API key. */
-export function createLlmProvider(config: LlmConfig, maxInputChars: number, logger: Logger): LlmProvider {
+export function createLlmProvider(
+  config: LlmConfig,
+  maxInputChars: number,
+  logger: Logger,
+): LlmProvider {
   const deadlines = {
     firstTokenTimeoutMs: config.firstTokenTimeoutMs,
     idleTimeoutMs: config.idleTimeoutMs,
@@ -24,7 +28,13 @@ export function createLlmProvider(config: LlmConfig, maxInputChars: number, logg
       logger,
     });
   }
-  return createDemoProvider({ delayMs: config.demoDelayMs, maxTokens: config.maxTokens, maxInputChars, ...deadlines, logger });
+  return createDemoProvider({
+    delayMs: config.demoDelayMs,
+    maxTokens: config.maxTokens,
+    maxInputChars,
+    ...deadlines,
+    logger,
+  });
 }
 
 export function llmStatus(provider: LlmProvider, config: LlmConfig): LlmStatus {

@@ -14,8 +14,19 @@ export const REDACT_PATHS: readonly string[] = [
   'headers.authorization',
   'headers.cookie',
   'headers["sec-websocket-protocol"]',
-  ...['token', 'accessToken', 'secret', 'jwtSecret', 'apiKey', 'password', 'authorization', 'content', 'prompt', 'text', 'system']
-    .flatMap((key) => [key, `*.${key}`, `*.*.${key}`]),
+  ...[
+    'token',
+    'accessToken',
+    'secret',
+    'jwtSecret',
+    'apiKey',
+    'password',
+    'authorization',
+    'content',
+    'prompt',
+    'text',
+    'system',
+  ].flatMap((key) => [key, `*.${key}`, `*.*.${key}`]),
 ];
 
 export const REDACTED_TEXT = '[redacted]';
@@ -25,7 +36,10 @@ export interface LoggerOptions {
   readonly destination?: DestinationStream;
 }
 
-export function createLogger(config: Pick<Config, 'log' | 'env'>, options: LoggerOptions = {}): Logger {
+export function createLogger(
+  config: Pick<Config, 'log' | 'env'>,
+  options: LoggerOptions = {},
+): Logger {
   return pino(
     {
       level: config.log.level,
@@ -37,7 +51,15 @@ export function createLogger(config: Pick<Config, 'log' | 'env'>, options: Logge
   );
 }
 
-const LEVEL_RANK: Readonly<Record<string, number>> = { trace: 10, debug: 20, info: 30, warn: 40, error: 50, fatal: 60, silent: Infinity };
+const LEVEL_RANK: Readonly<Record<string, number>> = {
+  trace: 10,
+  debug: 20,
+  info: 30,
+  warn: 40,
+  error: 50,
+  fatal: 60,
+  silent: Infinity,
+};
 
 /**
  * The level for chatty routes (probes, metrics, static files): `warn`, unless the configured

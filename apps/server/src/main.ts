@@ -11,7 +11,9 @@ async function main(): Promise<void> {
   const loaded = safeLoadConfig(process.env);
   if (!loaded.success) {
     // Findings 17 and 19: every problem at once, secrets never quoted, and no start.
-    process.stderr.write(`chatbox: refusing to start, ${loaded.issues.length} configuration problem(s):\n`);
+    process.stderr.write(
+      `chatbox: refusing to start, ${loaded.issues.length} configuration problem(s):\n`,
+    );
     for (const issue of loaded.issues) process.stderr.write(`  - ${formatIssue(issue)}\n`);
     process.exit(1);
   }
@@ -21,7 +23,9 @@ async function main(): Promise<void> {
   closeWithGrace(
     {
       delay: config.shutdown.deadlineMs,
-      logger: { error: (message: unknown) => app.log.error({ detail: String(message) }, 'shutdown problem') },
+      logger: {
+        error: (message: unknown) => app.log.error({ detail: String(message) }, 'shutdown problem'),
+      },
       onSecondSignal: (signal) => app.log.warn({ signal }, 'second signal: exiting now'),
       onTimeout: (delay) => app.log.error({ delayMs: delay }, 'shutdown deadline passed: exiting'),
     },
@@ -43,6 +47,8 @@ async function main(): Promise<void> {
 
 main().catch((error: unknown) => {
   const code = (error as { code?: unknown } | null)?.code;
-  process.stderr.write(`chatbox: failed to start: ${typeof code === 'string' ? `${code} ` : ''}${(error as Error).message}\n`);
+  process.stderr.write(
+    `chatbox: failed to start: ${typeof code === 'string' ? `${code} ` : ''}${(error as Error).message}\n`,
+  );
   process.exit(1);
 });

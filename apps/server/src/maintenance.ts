@@ -38,7 +38,8 @@ export function createMaintenance(options: MaintenanceOptions): Maintenance {
     let purged = 0;
     try {
       interrupted = await options.sweepStale();
-      if (!options.store.durable) purged = await options.store.purgeEnded(new Date(clock() - options.retentionMs));
+      if (!options.store.durable)
+        purged = await options.store.purgeEnded(new Date(clock() - options.retentionMs));
     } catch (error) {
       options.logger.warn({ code: (error as { code?: unknown }).code }, 'maintenance pass failed');
     }

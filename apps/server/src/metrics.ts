@@ -45,20 +45,55 @@ export function createMetrics(sources: MetricsSources): AppMetrics {
       this.set(sources.router().connections);
     },
   });
-  const opened = new Counter({ name: 'chatbox_websocket_connections_opened_total', help: 'Connections accepted', registers });
-  const closed = new Counter({ name: 'chatbox_websocket_connections_closed_total', help: 'Connections closed, by close code', labelNames: ['code'], registers });
-  const framesIn = new Counter({ name: 'chatbox_websocket_frames_in_total', help: 'Inbound frames, by type', labelNames: ['type'], registers });
-  const framesOut = new Counter({ name: 'chatbox_websocket_frames_out_total', help: 'Outbound frames', registers });
-  const bytesOut = new Counter({ name: 'chatbox_websocket_bytes_out_total', help: 'Outbound frame bytes', registers });
-  const invalid = new Counter({ name: 'chatbox_websocket_frames_invalid_total', help: 'Inbound frames refused, by code', labelNames: ['code'], registers });
+  const opened = new Counter({
+    name: 'chatbox_websocket_connections_opened_total',
+    help: 'Connections accepted',
+    registers,
+  });
+  const closed = new Counter({
+    name: 'chatbox_websocket_connections_closed_total',
+    help: 'Connections closed, by close code',
+    labelNames: ['code'],
+    registers,
+  });
+  const framesIn = new Counter({
+    name: 'chatbox_websocket_frames_in_total',
+    help: 'Inbound frames, by type',
+    labelNames: ['type'],
+    registers,
+  });
+  const framesOut = new Counter({
+    name: 'chatbox_websocket_frames_out_total',
+    help: 'Outbound frames',
+    registers,
+  });
+  const bytesOut = new Counter({
+    name: 'chatbox_websocket_bytes_out_total',
+    help: 'Outbound frame bytes',
+    registers,
+  });
+  const invalid = new Counter({
+    name: 'chatbox_websocket_frames_invalid_total',
+    help: 'Inbound frames refused, by code',
+    labelNames: ['code'],
+    registers,
+  });
   const upgradesRefused = new Counter({
     name: 'chatbox_websocket_upgrades_refused_total',
     help: 'Upgrades answered with an HTTP status, by status and reason',
     labelNames: ['status', 'reason'],
     registers,
   });
-  const slowConsumers = new Counter({ name: 'chatbox_websocket_send_buffer_exceeded_total', help: 'Sockets cut off for not reading', registers });
-  const heartbeats = new Counter({ name: 'chatbox_websocket_heartbeat_timeouts_total', help: 'Sockets terminated for a missing pong', registers });
+  const slowConsumers = new Counter({
+    name: 'chatbox_websocket_send_buffer_exceeded_total',
+    help: 'Sockets cut off for not reading',
+    registers,
+  });
+  const heartbeats = new Counter({
+    name: 'chatbox_websocket_heartbeat_timeouts_total',
+    help: 'Sockets terminated for a missing pong',
+    registers,
+  });
 
   new Gauge({
     name: 'chatbox_sessions_active',
@@ -84,7 +119,11 @@ export function createMetrics(sources: MetricsSources): AppMetrics {
       this.set(sources.router().generations);
     },
   });
-  const started = new Counter({ name: 'chatbox_generations_started_total', help: 'Model replies started', registers });
+  const started = new Counter({
+    name: 'chatbox_generations_started_total',
+    help: 'Model replies started',
+    registers,
+  });
   const duration = new Histogram({
     name: 'chatbox_generation_duration_seconds',
     help: 'Model reply duration, by final status',
@@ -98,8 +137,18 @@ export function createMetrics(sources: MetricsSources): AppMetrics {
     buckets: FIRST_TOKEN_BUCKETS_SECONDS,
     registers,
   });
-  const llmErrors = new Counter({ name: 'chatbox_llm_errors_total', help: 'Model call failures, by code', labelNames: ['code'], registers });
-  const storageErrors = new Counter({ name: 'chatbox_storage_errors_total', help: 'Storage failures seen by the router, by code', labelNames: ['code'], registers });
+  const llmErrors = new Counter({
+    name: 'chatbox_llm_errors_total',
+    help: 'Model call failures, by code',
+    labelNames: ['code'],
+    registers,
+  });
+  const storageErrors = new Counter({
+    name: 'chatbox_storage_errors_total',
+    help: 'Storage failures seen by the router, by code',
+    labelNames: ['code'],
+    registers,
+  });
   new Counter({
     name: 'chatbox_storage_retries_total',
     help: 'Storage attempts repeated after a transient failure (finding 09)',
@@ -182,7 +231,8 @@ export function createMetrics(sources: MetricsSources): AppMetrics {
           return;
         case 'frame_invalid':
           invalid.inc({ code: event.code });
-          if (event.code === 'rate_limited') refusals.inc({ scope: 'websocket', reason: 'frames_per_minute' });
+          if (event.code === 'rate_limited')
+            refusals.inc({ scope: 'websocket', reason: 'frames_per_minute' });
           return;
         case 'send_buffer_exceeded':
           slowConsumers.inc();
@@ -192,7 +242,8 @@ export function createMetrics(sources: MetricsSources): AppMetrics {
           return;
         case 'upgrade_refused':
           upgradesRefused.inc({ status: String(event.status), reason: event.reason });
-          if (event.reason === 'too_many_connections') refusals.inc({ scope: 'websocket', reason: event.reason });
+          if (event.reason === 'too_many_connections')
+            refusals.inc({ scope: 'websocket', reason: event.reason });
           return;
       }
     },

@@ -34,7 +34,11 @@ export const PAGE_CSP_DIRECTIVES = {
 } as const;
 
 /** The chat page and its files, read once at start (a few KiB) and served from memory. */
-export async function registerPageRoutes(app: FastifyInstance, publicDir: string = PUBLIC_DIR, logLevel: LevelWithSilent = 'warn'): Promise<void> {
+export async function registerPageRoutes(
+  app: FastifyInstance,
+  publicDir: string = PUBLIC_DIR,
+  logLevel: LevelWithSilent = 'warn',
+): Promise<void> {
   for (const asset of ASSETS) {
     const body = await readFile(join(publicDir, asset.file));
     app.get(asset.path, { logLevel }, async (_request, reply) =>

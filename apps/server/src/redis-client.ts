@@ -19,7 +19,10 @@ export type RedisState = 'up' | 'connecting' | 'down';
  * reconnect in lockstep after a Redis restart.
  */
 export function redisRetryDelay(attempt: number, random: () => number = Math.random): number {
-  const exponential = Math.min(REDIS_RETRY_MAX_MS, REDIS_RETRY_BASE_MS * 2 ** Math.min(Math.max(attempt - 1, 0), 16));
+  const exponential = Math.min(
+    REDIS_RETRY_MAX_MS,
+    REDIS_RETRY_BASE_MS * 2 ** Math.min(Math.max(attempt - 1, 0), 16),
+  );
   return Math.round(exponential * (0.75 + 0.25 * random()));
 }
 

@@ -103,7 +103,10 @@ class StoreConnector implements ConnectingStore {
         return;
       } catch (error) {
         const delayMs = Math.min(max, base * 2 ** Math.min(attempt - 1, 16));
-        this.#options.logger.warn({ attempt, delayMs, code: errorCode(error) }, 'storage not reachable yet, retrying');
+        this.#options.logger.warn(
+          { attempt, delayMs, code: errorCode(error) },
+          'storage not reachable yet, retrying',
+        );
         await new Promise<void>((wake) => {
           this.#wait = { handle: this.#timers.setTimeout(wake, delayMs), wake };
         });
@@ -114,7 +117,8 @@ class StoreConnector implements ConnectingStore {
 
   #store(): MeteredSessionStore {
     if (this.#closed) throw new StorageError('ERR_STORAGE_CLOSED', 'store is closed');
-    if (this.#target === undefined) throw new StorageError('ERR_STORAGE_UNAVAILABLE', 'storage is not connected yet');
+    if (this.#target === undefined)
+      throw new StorageError('ERR_STORAGE_UNAVAILABLE', 'storage is not connected yet');
     return this.#target;
   }
 

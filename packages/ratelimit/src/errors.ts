@@ -18,7 +18,11 @@ export class RateLimitError extends Error {
   override readonly name = 'RateLimitError';
   readonly code: RateLimitErrorCode;
 
-  constructor(code: RateLimitErrorCode, message: string, options: { readonly cause?: unknown } = {}) {
+  constructor(
+    code: RateLimitErrorCode,
+    message: string,
+    options: { readonly cause?: unknown } = {},
+  ) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.code = code;
   }
@@ -28,7 +32,10 @@ export interface RateLimitTypeError extends TypeError {
   readonly code: RateLimitTypeErrorCode;
 }
 
-export function rateLimitTypeError(code: RateLimitTypeErrorCode, message: string): RateLimitTypeError {
+export function rateLimitTypeError(
+  code: RateLimitTypeErrorCode,
+  message: string,
+): RateLimitTypeError {
   return Object.assign(new TypeError(message), { code });
 }
 

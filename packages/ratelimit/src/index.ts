@@ -1,8 +1,18 @@
 export { RateLimitError, isRateLimitError } from './errors.js';
 export type { RateLimitErrorCode, RateLimitTypeError, RateLimitTypeErrorCode } from './errors.js';
-export type { AcquireResult, ConcurrencyLimiter, Limiter, LimiterTimers, RateLimitDecision } from './types.js';
+export type {
+  AcquireResult,
+  ConcurrencyLimiter,
+  Limiter,
+  LimiterTimers,
+  RateLimitDecision,
+} from './types.js';
 export { MAX_KEY_LENGTH } from './options.js';
-export { createMemoryLimiter, DEFAULT_CLEANUP_INTERVAL_MS, DEFAULT_MAX_KEYS } from './memory-limiter.js';
+export {
+  createMemoryLimiter,
+  DEFAULT_CLEANUP_INTERVAL_MS,
+  DEFAULT_MAX_KEYS,
+} from './memory-limiter.js';
 export type { MemoryLimiterOptions, WhenFull } from './memory-limiter.js';
 export { createRedisLimiter, DEFAULT_RATELIMIT_PREFIX } from './redis-limiter.js';
 export type { RedisLimiterOptions } from './redis-limiter.js';

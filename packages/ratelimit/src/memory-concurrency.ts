@@ -59,7 +59,8 @@ class MemoryConcurrencyLimiter implements ConcurrencyLimiter {
   }
 
   #assertOpen(): void {
-    if (this.#closed) throw new RateLimitError('ERR_RATELIMIT_CLOSED', 'concurrency limiter is closed');
+    if (this.#closed)
+      throw new RateLimitError('ERR_RATELIMIT_CLOSED', 'concurrency limiter is closed');
   }
 
   #releaseOne(key: string): void {
@@ -70,6 +71,8 @@ class MemoryConcurrencyLimiter implements ConcurrencyLimiter {
   }
 }
 
-export function createMemoryConcurrencyLimiter(options: MemoryConcurrencyLimiterOptions): ConcurrencyLimiter {
+export function createMemoryConcurrencyLimiter(
+  options: MemoryConcurrencyLimiterOptions,
+): ConcurrencyLimiter {
   return new MemoryConcurrencyLimiter(options);
 }

@@ -61,9 +61,20 @@ class MemoryLimiter implements Limiter {
     const { limit, windowMs } = rateOptions(raw);
     this.#params = gcraParams(limit, windowMs);
     this.#clock = functionOption<() => number>(raw.clock, 'clock', Date.now);
-    const intervalMs = optionalInteger(raw.cleanupIntervalMs, 'cleanupIntervalMs', 1, MAX_DURATION_MS, DEFAULT_CLEANUP_INTERVAL_MS);
+    const intervalMs = optionalInteger(
+      raw.cleanupIntervalMs,
+      'cleanupIntervalMs',
+      1,
+      MAX_DURATION_MS,
+      DEFAULT_CLEANUP_INTERVAL_MS,
+    );
     this.#maxKeys = optionalInteger(raw.maxKeys, 'maxKeys', 1, MAX_KEYS_CEILING, DEFAULT_MAX_KEYS);
-    this.#whenFull = enumOption<WhenFull>(raw.whenFull, 'whenFull', ['evict-oldest', 'refuse'], 'evict-oldest');
+    this.#whenFull = enumOption<WhenFull>(
+      raw.whenFull,
+      'whenFull',
+      ['evict-oldest', 'refuse'],
+      'evict-oldest',
+    );
     this.#timers = timersOption(raw.timers, systemTimers);
     this.#logger = loggerOption(raw.logger).child({ component: 'ratelimit-memory' });
     // Finding 11: the old Cleanup() was never called; this sweep runs by itself.
@@ -133,7 +144,13 @@ class MemoryLimiter implements Limiter {
     if (stored === undefined) {
       const waitUs = this.#makeRoom(now);
       if (waitUs > 0) {
-        return { allowed: false, remaining: 0, retryAfterMs: Math.ceil(waitUs / 1000), limit: this.#params.limit, resetMs: 0 };
+        return {
+          allowed: false,
+          remaining: 0,
+          retryAfterMs: Math.ceil(waitUs / 1000),
+          limit: this.#params.limit,
+          resetMs: 0,
+        };
       }
     } else {
       this.#tat.delete(key);
@@ -149,7 +166,11 @@ class MemoryLimiter implements Limiter {
     if (oldest.done === true) return 0;
     const [oldestKey, oldestTat] = oldest.value;
     if (oldestTat > now && this.#whenFull === 'refuse') return oldestTat - now;
-    if (oldestTat > now) this.#logger.debug({ maxKeys: this.#maxKeys }, 'key cap reached: evicting the least recently updated key');
+    if (oldestTat > now)
+      this.#logger.debug(
+        { maxKeys: this.#maxKeys },
+        'key cap reached: evicting the least recently updated key',
+      );
     this.#tat.delete(oldestKey);
     return 0;
   }
@@ -164,7 +185,8 @@ class MemoryLimiter implements Limiter {
         removed += 1;
       }
     }
-    if (removed > 0) this.#logger.debug({ removed, held: this.#tat.size }, 'idle rate-limit keys evicted');
+    if (removed > 0)
+      this.#logger.debug({ removed, held: this.#tat.size }, 'idle rate-limit keys evicted');
     return removed;
   }
 }

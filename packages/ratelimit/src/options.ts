@@ -26,7 +26,13 @@ export function integerOption(value: unknown, name: string, min: number, max: nu
   return value;
 }
 
-export function optionalInteger(value: unknown, name: string, min: number, max: number, fallback: number): number {
+export function optionalInteger(
+  value: unknown,
+  name: string,
+  min: number,
+  max: number,
+  fallback: number,
+): number {
   return value === undefined ? fallback : integerOption(value, name, min, max);
 }
 
@@ -56,7 +62,8 @@ export function loggerOption(value: unknown): Logger {
   if (value === undefined) return pino({ level: 'silent' });
   const logger = requireObject(value, 'logger');
   for (const name of ['debug', 'warn', 'child'] as const) {
-    if (typeof logger[name] !== 'function') throw invalid(`logger.${name} must be a function (a pino Logger)`);
+    if (typeof logger[name] !== 'function')
+      throw invalid(`logger.${name} must be a function (a pino Logger)`);
   }
   return value as Logger;
 }
@@ -69,7 +76,12 @@ export function prefixOption(value: unknown, fallback: string): string {
   return value;
 }
 
-export function enumOption<T extends string>(value: unknown, name: string, allowed: readonly T[], fallback: T): T {
+export function enumOption<T extends string>(
+  value: unknown,
+  name: string,
+  allowed: readonly T[],
+  fallback: T,
+): T {
   if (value === undefined) return fallback;
   if (typeof value !== 'string' || !(allowed as readonly string[]).includes(value)) {
     throw invalid(`${name} must be one of ${allowed.map((a) => `'${a}'`).join(', ')}`);

@@ -46,18 +46,31 @@ function isNoScript(error: unknown): boolean {
 export interface RedisBackend {
   readonly redis: Redis;
   /** EVALSHA, falling back to EVAL when the server's script cache lacks it (restart, SCRIPT FLUSH). */
-  runScript(script: LuaScript, keys: readonly string[], args: readonly (string | number)[]): Promise<number[]>;
+  runScript(
+    script: LuaScript,
+    keys: readonly string[],
+    args: readonly (string | number)[],
+  ): Promise<number[]>;
   /** Any other command, with the same timeout and error mapping. */
   command<T>(label: string, run: () => Promise<T>): Promise<T>;
 }
 
-export function createRedisBackend(redis: Redis, timeoutMs: number, timers: LimiterTimers): RedisBackend {
+export function createRedisBackend(
+  redis: Redis,
+  timeoutMs: number,
+  timers: LimiterTimers,
+): RedisBackend {
   function command<T>(label: string, run: () => Promise<T>): Promise<T> {
     let handle: unknown;
     const timeout = new Promise<never>((_, reject) => {
       handle = unrefHandle(
         timers.setTimeout(() => {
-          reject(new RateLimitError('ERR_RATELIMIT_BACKEND_TIMEOUT', `redis ${label} timed out after ${timeoutMs} ms`));
+          reject(
+            new RateLimitError(
+              'ERR_RATELIMIT_BACKEND_TIMEOUT',
+              `redis ${label} timed out after ${timeoutMs} ms`,
+            ),
+          );
         }, timeoutMs),
       );
     });
@@ -65,7 +78,9 @@ export function createRedisBackend(redis: Redis, timeoutMs: number, timers: Limi
       try {
         return await run();
       } catch (error) {
-        throw new RateLimitError('ERR_RATELIMIT_BACKEND_UNAVAILABLE', `redis ${label} failed`, { cause: error });
+        throw new RateLimitError('ERR_RATELIMIT_BACKEND_UNAVAILABLE', `redis ${label} failed`, {
+          cause: error,
+        });
       }
     })();
     // A late failure after the timeout won must not surface as an unhandled rejection.
@@ -73,7 +88,11 @@ export function createRedisBackend(redis: Redis, timeoutMs: number, timers: Limi
     return Promise.race([attempt, timeout]).finally(() => timers.clearTimeout(handle));
   }
 
-  async function evalScript(script: LuaScript, keys: readonly string[], args: readonly (string | number)[]): Promise<unknown> {
+  async function evalScript(
+    script: LuaScript,
+    keys: readonly string[],
+    args: readonly (string | number)[],
+  ): Promise<unknown> {
     try {
       return await redis.evalsha(script.sha, keys.length, ...keys, ...args);
     } catch (error) {
@@ -82,10 +101,17 @@ export function createRedisBackend(redis: Redis, timeoutMs: number, timers: Limi
     }
   }
 
-  async function runScript(script: LuaScript, keys: readonly string[], args: readonly (string | number)[]): Promise<number[]> {
+  async function runScript(
+    script: LuaScript,
+    keys: readonly string[],
+    args: readonly (string | number)[],
+  ): Promise<number[]> {
     const reply = await command(script.name, () => evalScript(script, keys, args));
     if (!Array.isArray(reply) || !reply.every((item): item is number => typeof item === 'number')) {
-      throw new RateLimitError('ERR_RATELIMIT_BACKEND_UNAVAILABLE', `redis ${script.name} returned an unexpected reply`);
+      throw new RateLimitError(
+        'ERR_RATELIMIT_BACKEND_UNAVAILABLE',
+        `redis ${script.name} returned an unexpected reply`,
+      );
     }
     return reply;
   }
@@ -105,7 +131,9 @@ export async function countKeys(backend: RedisBackend, prefix: string): Promise<
   const seen = new Set<string>();
   let cursor = '0';
   do {
-    const [next, keys] = await backend.command('scan', () => backend.redis.scan(cursor, 'MATCH', pattern, 'COUNT', 1000));
+    const [next, keys] = await backend.command('scan', () =>
+      backend.redis.scan(cursor, 'MATCH', pattern, 'COUNT', 1000),
+    );
     cursor = next;
     for (const key of keys) seen.add(key);
   } while (cursor !== '0');

@@ -13,7 +13,14 @@ import {
   timersOption,
   MAX_DURATION_MS,
 } from './options.js';
-import { countKeys, createRedisBackend, defineScript, DEFAULT_REDIS_TIMEOUT_MS, LUA_NOW_US, requireRedis } from './redis-backend.js';
+import {
+  countKeys,
+  createRedisBackend,
+  defineScript,
+  DEFAULT_REDIS_TIMEOUT_MS,
+  LUA_NOW_US,
+  requireRedis,
+} from './redis-backend.js';
 import type { RedisBackend } from './redis-backend.js';
 import { systemTimers, unrefHandle } from './timers.js';
 import type { AcquireResult, ConcurrencyLimiter, LimiterTimers } from './types.js';
@@ -104,12 +111,24 @@ class RedisConcurrencyLimiter implements ConcurrencyLimiter {
     this.#limit = integerOption(raw.limit, 'limit', 1, 1_000_000);
     this.#leaseMs = integerOption(raw.leaseMs, 'leaseMs', MIN_LEASE_MS, MAX_DURATION_MS);
     const fallbackRenew = Math.max(1, Math.floor(this.#leaseMs / 3));
-    this.#renewIntervalMs = optionalInteger(raw.renewIntervalMs, 'renewIntervalMs', 1, this.#leaseMs - 1, fallbackRenew);
+    this.#renewIntervalMs = optionalInteger(
+      raw.renewIntervalMs,
+      'renewIntervalMs',
+      1,
+      this.#leaseMs - 1,
+      fallbackRenew,
+    );
     this.#prefix = prefixOption(raw.prefix, DEFAULT_CONCURRENCY_PREFIX);
     this.#timers = timersOption(raw.timers, systemTimers);
     this.#logger = loggerOption(raw.logger).child({ component: 'ratelimit-concurrency' });
     this.#leaseId = functionOption<() => string>(raw.leaseId, 'leaseId', randomUUID);
-    const timeoutMs = optionalInteger(raw.timeoutMs, 'timeoutMs', 1, 60_000, DEFAULT_REDIS_TIMEOUT_MS);
+    const timeoutMs = optionalInteger(
+      raw.timeoutMs,
+      'timeoutMs',
+      1,
+      60_000,
+      DEFAULT_REDIS_TIMEOUT_MS,
+    );
     this.#backend = createRedisBackend(redis, timeoutMs, this.#timers);
   }
 
@@ -118,10 +137,16 @@ class RedisConcurrencyLimiter implements ConcurrencyLimiter {
     assertKey(key);
     const redisKey = this.#prefix + key;
     const id = this.#leaseId();
-    const [ok, active] = await this.#backend.runScript(ACQUIRE_SCRIPT, [redisKey], [this.#limit, this.#leaseMs, id]);
+    const [ok, active] = await this.#backend.runScript(
+      ACQUIRE_SCRIPT,
+      [redisKey],
+      [this.#limit, this.#leaseMs, id],
+    );
     if (ok !== 1) return { ok: false, active: active ?? this.#limit, limit: this.#limit };
     const lease: Lease = { redisKey, id, timer: undefined, renewing: false };
-    lease.timer = unrefHandle(this.#timers.setInterval(() => this.#renew(lease), this.#renewIntervalMs));
+    lease.timer = unrefHandle(
+      this.#timers.setInterval(() => this.#renew(lease), this.#renewIntervalMs),
+    );
     this.#held.add(lease);
     if (this.#closing !== undefined) {
       // Closed while the script ran: the slot goes straight back, the caller must not start work.
@@ -145,12 +170,15 @@ class RedisConcurrencyLimiter implements ConcurrencyLimiter {
 
   /** Stops renewals and gives back every lease still held (best effort: unreleased leases expire). */
   close(): Promise<void> {
-    this.#closing ??= Promise.all([...this.#held].map((lease) => this.#release(lease))).then(() => undefined);
+    this.#closing ??= Promise.all([...this.#held].map((lease) => this.#release(lease))).then(
+      () => undefined,
+    );
     return this.#closing;
   }
 
   #assertOpen(): void {
-    if (this.#closing !== undefined) throw new RateLimitError('ERR_RATELIMIT_CLOSED', 'concurrency limiter is closed');
+    if (this.#closing !== undefined)
+      throw new RateLimitError('ERR_RATELIMIT_CLOSED', 'concurrency limiter is closed');
   }
 
   /** Idempotent and never rejects: a release that fails leaves a lease that expires by itself. */
@@ -159,9 +187,14 @@ class RedisConcurrencyLimiter implements ConcurrencyLimiter {
       this.#timers.clearInterval(lease.timer);
       this.#held.delete(lease);
       try {
-        await this.#backend.command('zrem', () => this.#backend.redis.zrem(lease.redisKey, lease.id));
+        await this.#backend.command('zrem', () =>
+          this.#backend.redis.zrem(lease.redisKey, lease.id),
+        );
       } catch (error) {
-        this.#logger.warn({ err: error, leaseMs: this.#leaseMs }, 'concurrency release failed; the lease will expire');
+        this.#logger.warn(
+          { err: error, leaseMs: this.#leaseMs },
+          'concurrency release failed; the lease will expire',
+        );
       }
     })();
     return lease.released;
@@ -187,6 +220,8 @@ class RedisConcurrencyLimiter implements ConcurrencyLimiter {
   }
 }
 
-export function createRedisConcurrencyLimiter(options: RedisConcurrencyLimiterOptions): ConcurrencyLimiter {
+export function createRedisConcurrencyLimiter(
+  options: RedisConcurrencyLimiterOptions,
+): ConcurrencyLimiter {
   return new RedisConcurrencyLimiter(options);
 }

@@ -2,8 +2,23 @@ import type { Redis } from 'ioredis';
 import { RateLimitError } from './errors.js';
 import { describeDecision, gcraParams } from './gcra.js';
 import type { GcraParams } from './gcra.js';
-import { assertCost, assertKey, optionalInteger, prefixOption, rateOptions, requireObject, timersOption } from './options.js';
-import { countKeys, createRedisBackend, defineScript, DEFAULT_REDIS_TIMEOUT_MS, LUA_NOW_US, requireRedis } from './redis-backend.js';
+import {
+  assertCost,
+  assertKey,
+  optionalInteger,
+  prefixOption,
+  rateOptions,
+  requireObject,
+  timersOption,
+} from './options.js';
+import {
+  countKeys,
+  createRedisBackend,
+  defineScript,
+  DEFAULT_REDIS_TIMEOUT_MS,
+  LUA_NOW_US,
+  requireRedis,
+} from './redis-backend.js';
 import type { RedisBackend } from './redis-backend.js';
 import { settle } from './settle.js';
 import { systemTimers } from './timers.js';
@@ -59,7 +74,13 @@ class RedisLimiter implements Limiter {
     const { limit, windowMs } = rateOptions(raw);
     this.#params = gcraParams(limit, windowMs);
     this.#prefix = prefixOption(raw.prefix, DEFAULT_RATELIMIT_PREFIX);
-    const timeoutMs = optionalInteger(raw.timeoutMs, 'timeoutMs', 1, 60_000, DEFAULT_REDIS_TIMEOUT_MS);
+    const timeoutMs = optionalInteger(
+      raw.timeoutMs,
+      'timeoutMs',
+      1,
+      60_000,
+      DEFAULT_REDIS_TIMEOUT_MS,
+    );
     this.#backend = createRedisBackend(redis, timeoutMs, timersOption(raw.timers, systemTimers));
   }
 
@@ -105,9 +126,16 @@ class RedisLimiter implements Limiter {
     assertKey(key);
     assertCost(cost, this.#params.limit);
     const { intervalUs, burstUs } = this.#params;
-    const [allowed, tatRel] = await this.#backend.runScript(GCRA_SCRIPT, [this.#prefix + key], [intervalUs, burstUs, cost, commit ? 1 : 0]);
+    const [allowed, tatRel] = await this.#backend.runScript(
+      GCRA_SCRIPT,
+      [this.#prefix + key],
+      [intervalUs, burstUs, cost, commit ? 1 : 0],
+    );
     if (tatRel === undefined) {
-      throw new RateLimitError('ERR_RATELIMIT_BACKEND_UNAVAILABLE', 'redis gcra returned an unexpected reply');
+      throw new RateLimitError(
+        'ERR_RATELIMIT_BACKEND_UNAVAILABLE',
+        'redis gcra returned an unexpected reply',
+      );
     }
     return describeDecision(this.#params, tatRel, cost, allowed === 1, commit);
   }

@@ -9,7 +9,12 @@ export const systemTimers: LimiterTimers = {
 
 /** Background timers never keep the process alive. */
 export function unrefHandle(handle: unknown): unknown {
-  if (typeof handle === 'object' && handle !== null && 'unref' in handle && typeof handle.unref === 'function') {
+  if (
+    typeof handle === 'object' &&
+    handle !== null &&
+    'unref' in handle &&
+    typeof handle.unref === 'function'
+  ) {
     (handle as { unref(): unknown }).unref();
   }
   return handle;

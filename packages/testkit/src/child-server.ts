@@ -28,7 +28,14 @@ const WATCHDOG_SCRIPT =
   'kill -9 "$2" 2>/dev/null; if [ -n "$3" ]; then sleep 1; rm -rf "$3"; fi';
 
 export function startWatchdog(parentPid: number, childPid: number, dataDir: string): void {
-  const args = ['-c', WATCHDOG_SCRIPT, 'chatbox-watchdog', String(parentPid), String(childPid), dataDir];
+  const args = [
+    '-c',
+    WATCHDOG_SCRIPT,
+    'chatbox-watchdog',
+    String(parentPid),
+    String(childPid),
+    dataDir,
+  ];
   const watchdog = spawn('/bin/sh', args, {
     detached: true,
     stdio: 'ignore',

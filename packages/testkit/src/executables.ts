@@ -6,7 +6,10 @@ import { delimiter, join } from 'node:path';
 export const VERSION_CHECK_TIMEOUT_MS = 15_000;
 
 /** The first executable named `name` on the given PATH, like `command -v`. */
-export async function findOnPath(name: string, pathValue: string | undefined): Promise<string | undefined> {
+export async function findOnPath(
+  name: string,
+  pathValue: string | undefined,
+): Promise<string | undefined> {
   for (const dir of (pathValue ?? '').split(delimiter)) {
     if (dir === '') continue;
     const candidate = join(dir, name);
@@ -35,7 +38,12 @@ export function run(
     execFile(
       command,
       args,
-      { env: options.env, timeout: options.timeoutMs ?? 0, maxBuffer: 16 * 1024 * 1024, encoding: 'utf8' },
+      {
+        env: options.env,
+        timeout: options.timeoutMs ?? 0,
+        maxBuffer: 16 * 1024 * 1024,
+        encoding: 'utf8',
+      },
       (error, stdout, stderr) => {
         const code = error === null ? 0 : typeof error.code === 'number' ? error.code : 1;
         resolve({ code, stdout, stderr: error !== null && stderr === '' ? error.message : stderr });
@@ -50,7 +58,9 @@ const versionChecks = new Map<string, Promise<boolean>>();
 export function runsVersion(bin: string): Promise<boolean> {
   let check = versionChecks.get(bin);
   if (check === undefined) {
-    check = run(bin, ['--version'], { timeoutMs: VERSION_CHECK_TIMEOUT_MS }).then((result) => result.code === 0);
+    check = run(bin, ['--version'], { timeoutMs: VERSION_CHECK_TIMEOUT_MS }).then(
+      (result) => result.code === 0,
+    );
     versionChecks.set(bin, check);
   }
   return check;

@@ -33,7 +33,10 @@ interface Pair {
 
 function validate(mode: FaultMode): FaultMode {
   if (mode.kind === 'latency' && !(Number.isFinite(mode.ms) && mode.ms >= 0)) {
-    throw new TestkitError('ERR_TESTKIT_INVALID_ARGUMENT', `latency ms must be a finite number >= 0, got ${mode.ms}`);
+    throw new TestkitError(
+      'ERR_TESTKIT_INVALID_ARGUMENT',
+      `latency ms must be a finite number >= 0, got ${mode.ms}`,
+    );
   }
   return { ...mode };
 }
@@ -108,7 +111,10 @@ class TcpFaultProxy implements FaultProxy {
 
   resetNext(count = 1): void {
     if (!Number.isInteger(count) || count < 0) {
-      throw new TestkitError('ERR_TESTKIT_INVALID_ARGUMENT', `resetNext count must be an integer >= 0, got ${count}`);
+      throw new TestkitError(
+        'ERR_TESTKIT_INVALID_ARGUMENT',
+        `resetNext count must be an integer >= 0, got ${count}`,
+      );
     }
     this.#resetBudget = count;
   }
@@ -143,7 +149,9 @@ class TcpFaultProxy implements FaultProxy {
       }
     };
     this.#server.once('error', onError);
-    this.#server.listen({ host: LOOPBACK_HOST, port: this.#port }, () => this.#server.off('error', onError));
+    this.#server.listen({ host: LOOPBACK_HOST, port: this.#port }, () =>
+      this.#server.off('error', onError),
+    );
   }
 
   #resetAll(): void {

@@ -24,7 +24,9 @@ export function slugOf(name: string): string {
 
 function packageNameOf(dir: string): string {
   try {
-    const parsed = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { name?: unknown };
+    const parsed = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as {
+      name?: unknown;
+    };
     return typeof parsed.name === 'string' ? parsed.name : 'unknown';
   } catch {
     return 'unknown';
@@ -37,14 +39,23 @@ function packageNameOf(dir: string): string {
  */
 export function recordFigure(finding: string, name: string, value: number, unit: string): void {
   if (!FINDING_PATTERN.test(finding)) {
-    throw new TestkitError('ERR_TESTKIT_INVALID_ARGUMENT', `finding must be two digits '01'..'19', got '${finding}'`);
+    throw new TestkitError(
+      'ERR_TESTKIT_INVALID_ARGUMENT',
+      `finding must be two digits '01'..'19', got '${finding}'`,
+    );
   }
   const slug = slugOf(name);
   if (slug === '') {
-    throw new TestkitError('ERR_TESTKIT_INVALID_ARGUMENT', 'figure name must contain a letter or digit');
+    throw new TestkitError(
+      'ERR_TESTKIT_INVALID_ARGUMENT',
+      'figure name must contain a letter or digit',
+    );
   }
   if (!Number.isFinite(value)) {
-    throw new TestkitError('ERR_TESTKIT_INVALID_ARGUMENT', `figure '${name}' must be a finite number, got ${value}`);
+    throw new TestkitError(
+      'ERR_TESTKIT_INVALID_ARGUMENT',
+      `figure '${name}' must be a finite number, got ${value}`,
+    );
   }
   const cwd = process.cwd();
   const record: FigureRecord = {
@@ -70,7 +81,10 @@ export function resolveGc(exposed: unknown = (globalThis as { gc?: unknown }).gc
     setFlagsFromString('--expose-gc');
     const candidate: unknown = runInNewContext('typeof gc === "function" ? gc : undefined');
     if (typeof candidate !== 'function') {
-      throw new TestkitError('ERR_TESTKIT_GC_UNAVAILABLE', 'global.gc is unavailable: run Node with --expose-gc');
+      throw new TestkitError(
+        'ERR_TESTKIT_GC_UNAVAILABLE',
+        'global.gc is unavailable: run Node with --expose-gc',
+      );
     }
     fallbackGc = candidate as () => void;
   }

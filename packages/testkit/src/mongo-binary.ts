@@ -33,7 +33,9 @@ export function ferretDbCachePath(env: NodeJS.ProcessEnv): string {
   return join(cacheDir, 'bin', 'ferretdb');
 }
 
-export const ENSURE_FERRETDB_SCRIPT = fileURLToPath(new URL('../scripts/ensure-ferretdb.sh', import.meta.url));
+export const ENSURE_FERRETDB_SCRIPT = fileURLToPath(
+  new URL('../scripts/ensure-ferretdb.sh', import.meta.url),
+);
 
 /** Lookup order: MONGODB_URI, mongod, CHATBOX_FERRETDB_BIN, ferretdb on PATH, the cache, a build. */
 export async function resolveMongoPlan(deps: MongoPlanDeps): Promise<MongoPlan> {
@@ -65,7 +67,10 @@ export async function resolveMongoPlan(deps: MongoPlanDeps): Promise<MongoPlan> 
   throw new TestkitError('ERR_TESTKIT_MONGO_UNAVAILABLE', NO_MONGO_MESSAGE);
 }
 
-export async function runEnsureFerretDb(env: NodeJS.ProcessEnv, script = ENSURE_FERRETDB_SCRIPT): Promise<string> {
+export async function runEnsureFerretDb(
+  env: NodeJS.ProcessEnv,
+  script = ENSURE_FERRETDB_SCRIPT,
+): Promise<string> {
   const result = await run('bash', [script], { env, timeoutMs: FERRETDB_BUILD_TIMEOUT_MS });
   const lines = result.stdout.trim().split('\n');
   const bin = lines[lines.length - 1]?.trim() ?? '';

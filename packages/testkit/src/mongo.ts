@@ -33,12 +33,16 @@ export function parseMongoHost(uri: string): { host: string; port: number } {
   if (match === null) {
     throw new TestkitError('ERR_TESTKIT_INVALID_ARGUMENT', 'MONGODB_URI has no host');
   }
-  return { host: (match[1] ?? '').replace(/^\[|\]$/g, ''), port: match[2] === undefined ? DEFAULT_MONGO_PORT : Number(match[2]) };
+  return {
+    host: (match[1] ?? '').replace(/^\[|\]$/g, ''),
+    port: match[2] === undefined ? DEFAULT_MONGO_PORT : Number(match[2]),
+  };
 }
 
 /** A database name of its own for a test: safe when several runs share one MONGODB_URI. */
 export function uniqueDbName(prefix: string): string {
-  const cleaned = prefix.replace(/[^A-Za-z0-9_]/g, '_').slice(0, DB_NAME_PREFIX_MAX_CHARS) || 'test';
+  const cleaned =
+    prefix.replace(/[^A-Za-z0-9_]/g, '_').slice(0, DB_NAME_PREFIX_MAX_CHARS) || 'test';
   return `${cleaned}_${Date.now().toString(36)}_${randomBytes(4).toString('hex')}`;
 }
 
@@ -58,7 +62,11 @@ async function pingPid(uri: string): Promise<number | undefined> {
   }
 }
 
-export function mongoServerArgs(plan: Exclude<MongoPlan, { kind: 'external' }>, port: number, dir: string): string[] {
+export function mongoServerArgs(
+  plan: Exclude<MongoPlan, { kind: 'external' }>,
+  port: number,
+  dir: string,
+): string[] {
   if (plan.kind === 'mongod') {
     return ['--dbpath', dir, '--port', String(port), '--bind_ip', LOOPBACK_HOST, '--quiet'];
   }
@@ -74,7 +82,11 @@ export function mongoServerArgs(plan: Exclude<MongoPlan, { kind: 'external' }>, 
   ];
 }
 
-function childFor(plan: Exclude<MongoPlan, { kind: 'external' }>, port: number, dir: string): ChildServer {
+function childFor(
+  plan: Exclude<MongoPlan, { kind: 'external' }>,
+  port: number,
+  dir: string,
+): ChildServer {
   const uri = `mongodb://${LOOPBACK_HOST}:${port}/`;
   const server: ChildServer = new ChildServer({
     name: plan.kind,
@@ -86,7 +98,10 @@ function childFor(plan: Exclude<MongoPlan, { kind: 'external' }>, port: number, 
       const pid = await pingPid(uri);
       // Another process may have won the port race; only our own child counts as ready.
       if (pid !== undefined && pid !== server.pid) {
-        throw new TestkitError('ERR_TESTKIT_START_FAILED', `port ${port} is served by pid ${pid}, not ours`);
+        throw new TestkitError(
+          'ERR_TESTKIT_START_FAILED',
+          `port ${port} is served by pid ${pid}, not ours`,
+        );
       }
     },
   });
@@ -105,5 +120,10 @@ export async function startMongo(): Promise<MongoServer> {
   }
   const local = plan;
   const controls = await startOwnedServer(local.kind, (port, dir) => childFor(local, port, dir));
-  return { uri: `mongodb://${LOOPBACK_HOST}:${controls.port}/`, host: LOOPBACK_HOST, kind: local.kind, ...controls };
+  return {
+    uri: `mongodb://${LOOPBACK_HOST}:${controls.port}/`,
+    host: LOOPBACK_HOST,
+    kind: local.kind,
+    ...controls,
+  };
 }

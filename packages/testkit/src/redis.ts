@@ -37,13 +37,19 @@ export function isCompleteReply(reply: Buffer): boolean {
 }
 
 /** Sends one inline command and resolves with the raw reply. */
-export function redisCommand(port: number, command: string, timeoutMs = PROBE_TIMEOUT_MS): Promise<string> {
+export function redisCommand(
+  port: number,
+  command: string,
+  timeoutMs = PROBE_TIMEOUT_MS,
+): Promise<string> {
   return new Promise((resolve, reject) => {
     const socket = connect({ host: LOOPBACK_HOST, port });
     let reply = Buffer.alloc(0);
     const timer = setTimeout(() => {
       socket.destroy();
-      reject(new TestkitError('ERR_TESTKIT_TIMEOUT', `redis on port ${port} did not answer ${command}`));
+      reject(
+        new TestkitError('ERR_TESTKIT_TIMEOUT', `redis on port ${port} did not answer ${command}`),
+      );
     }, timeoutMs);
     socket.once('connect', () => socket.write(`${command}\r\n`));
     socket.on('data', (chunk: Buffer) => {
@@ -62,7 +68,20 @@ export function redisCommand(port: number, command: string, timeoutMs = PROBE_TI
 }
 
 function redisArgs(port: number, dir: string): string[] {
-  return ['--port', String(port), '--bind', LOOPBACK_HOST, '--save', '', '--appendonly', 'no', '--dir', dir, '--daemonize', 'no'];
+  return [
+    '--port',
+    String(port),
+    '--bind',
+    LOOPBACK_HOST,
+    '--save',
+    '',
+    '--appendonly',
+    'no',
+    '--dir',
+    dir,
+    '--daemonize',
+    'no',
+  ];
 }
 
 function childFor(bin: string, port: number, dir: string): ChildServer {
@@ -77,7 +96,10 @@ function childFor(bin: string, port: number, dir: string): ChildServer {
       const pid = /process_id:(\d+)/.exec(info)?.[1];
       // Another process may have won the port race; only our own child counts as ready.
       if (pid === undefined || Number(pid) !== server.pid) {
-        throw new TestkitError('ERR_TESTKIT_START_FAILED', `port ${port} is not served by our redis-server`);
+        throw new TestkitError(
+          'ERR_TESTKIT_START_FAILED',
+          `port ${port} is not served by our redis-server`,
+        );
       }
     },
   });
@@ -97,11 +119,21 @@ export function parseRedisUrl(url: string): { host: string; port: number } {
 export async function startRedis(): Promise<RedisServer> {
   const external = process.env['REDIS_URL'];
   if (external !== undefined && external !== '') {
-    return { url: external, ...parseRedisUrl(external), kind: 'external', ...externalServer('REDIS_URL') };
+    return {
+      url: external,
+      ...parseRedisUrl(external),
+      kind: 'external',
+      ...externalServer('REDIS_URL'),
+    };
   }
   const bin = await findOnPath('redis-server', process.env['PATH']);
   if (bin === undefined) throw new TestkitError('ERR_TESTKIT_REDIS_UNAVAILABLE', NO_REDIS_MESSAGE);
 
   const controls = await startOwnedServer('redis', (port, dir) => childFor(bin, port, dir));
-  return { url: `redis://${LOOPBACK_HOST}:${controls.port}`, host: LOOPBACK_HOST, kind: 'redis-server', ...controls };
+  return {
+    url: `redis://${LOOPBACK_HOST}:${controls.port}`,
+    host: LOOPBACK_HOST,
+    kind: 'redis-server',
+    ...controls,
+  };
 }

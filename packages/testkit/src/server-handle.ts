@@ -61,7 +61,8 @@ export async function startOwnedServer(
     port,
     stop: () => running.stop(),
     restart: async () => {
-      if (closed) throw new TestkitError('ERR_TESTKIT_START_FAILED', `${label}: restart() after close()`);
+      if (closed)
+        throw new TestkitError('ERR_TESTKIT_START_FAILED', `${label}: restart() after close()`);
       await running.stop();
       await running.start();
     },

@@ -36,8 +36,16 @@ export interface MintTokenOptions {
 
 type CryptoKey = webcrypto.CryptoKey;
 
-const KEY_OBJECT_ALGS: Readonly<Record<string, string>> = { rsa: 'RS256', 'rsa-pss': 'PS256', ed25519: 'EdDSA' };
-const CRYPTO_KEY_ALGS: Readonly<Record<string, string>> = { 'RSASSA-PKCS1-v1_5': 'RS256', 'RSA-PSS': 'PS256', Ed25519: 'EdDSA' };
+const KEY_OBJECT_ALGS: Readonly<Record<string, string>> = {
+  rsa: 'RS256',
+  'rsa-pss': 'PS256',
+  ed25519: 'EdDSA',
+};
+const CRYPTO_KEY_ALGS: Readonly<Record<string, string>> = {
+  'RSASSA-PKCS1-v1_5': 'RS256',
+  'RSA-PSS': 'PS256',
+  Ed25519: 'EdDSA',
+};
 const CURVE_ALGS: Readonly<Record<string, string>> = {
   prime256v1: 'ES256',
   'P-256': 'ES256',
@@ -52,13 +60,22 @@ export function defaultAlgFor(key: CryptoKey | KeyObject): string {
   let alg: string | undefined;
   if (key instanceof KeyObject) {
     const type = key.asymmetricKeyType ?? '';
-    alg = type === 'ec' ? CURVE_ALGS[key.asymmetricKeyDetails?.namedCurve ?? ''] : KEY_OBJECT_ALGS[type];
+    alg =
+      type === 'ec'
+        ? CURVE_ALGS[key.asymmetricKeyDetails?.namedCurve ?? '']
+        : KEY_OBJECT_ALGS[type];
   } else {
     const algorithm = key.algorithm as { name: string; namedCurve?: string };
-    alg = algorithm.name === 'ECDSA' ? CURVE_ALGS[algorithm.namedCurve ?? ''] : CRYPTO_KEY_ALGS[algorithm.name];
+    alg =
+      algorithm.name === 'ECDSA'
+        ? CURVE_ALGS[algorithm.namedCurve ?? '']
+        : CRYPTO_KEY_ALGS[algorithm.name];
   }
   if (alg === undefined) {
-    throw new TestkitError('ERR_TESTKIT_INVALID_ARGUMENT', 'cannot infer a JWS algorithm for this private key: pass alg');
+    throw new TestkitError(
+      'ERR_TESTKIT_INVALID_ARGUMENT',
+      'cannot infer a JWS algorithm for this private key: pass alg',
+    );
   }
   return alg;
 }
@@ -97,10 +114,16 @@ export async function mintToken(options: MintTokenOptions): Promise<string> {
     key = options.privateKey;
     alg = options.alg ?? defaultAlgFor(options.privateKey);
   } else if (options.secret !== undefined) {
-    key = typeof options.secret === 'string' ? new TextEncoder().encode(options.secret) : options.secret;
+    key =
+      typeof options.secret === 'string'
+        ? new TextEncoder().encode(options.secret)
+        : options.secret;
     alg = options.alg ?? 'HS256';
   } else {
-    throw new TestkitError('ERR_TESTKIT_INVALID_ARGUMENT', "mintToken needs a secret or a privateKey (or alg 'none')");
+    throw new TestkitError(
+      'ERR_TESTKIT_INVALID_ARGUMENT',
+      "mintToken needs a secret or a privateKey (or alg 'none')",
+    );
   }
   return new SignJWT(payload).setProtectedHeader({ alg, typ }).sign(key);
 }
@@ -108,7 +131,10 @@ export async function mintToken(options: MintTokenOptions): Promise<string> {
 /** base64url of `bytes` cryptographically random bytes: a test secret built at run time. */
 export function randomSecret(bytes = DEFAULT_SECRET_BYTES): string {
   if (!Number.isInteger(bytes) || bytes < 1) {
-    throw new TestkitError('ERR_TESTKIT_INVALID_ARGUMENT', `randomSecret bytes must be a positive integer, got ${bytes}`);
+    throw new TestkitError(
+      'ERR_TESTKIT_INVALID_ARGUMENT',
+      `randomSecret bytes must be a positive integer, got ${bytes}`,
+    );
   }
   return randomBytes(bytes).toString('base64url');
 }

@@ -85,19 +85,28 @@ class Client implements WsTestClient {
     this.socket.send(data, { binary: options.binary ?? Buffer.isBuffer(data) });
   }
 
-  next(predicate: (frame: unknown) => boolean = () => true, timeoutMs = DEFAULT_NEXT_TIMEOUT_MS): Promise<unknown> {
+  next(
+    predicate: (frame: unknown) => boolean = () => true,
+    timeoutMs = DEFAULT_NEXT_TIMEOUT_MS,
+  ): Promise<unknown> {
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
-        const recent = this.received.slice(-FRAMES_IN_TIMEOUT_MESSAGE).map((frame) => JSON.stringify(frame));
+        const recent = this.received
+          .slice(-FRAMES_IN_TIMEOUT_MESSAGE)
+          .map((frame) => JSON.stringify(frame));
         this.#fail(
           waiter,
-          new TestkitError('ERR_TESTKIT_TIMEOUT', `no matching frame within ${timeoutMs} ms; last frames: ${recent.join(', ') || 'none'}`),
+          new TestkitError(
+            'ERR_TESTKIT_TIMEOUT',
+            `no matching frame within ${timeoutMs} ms; last frames: ${recent.join(', ') || 'none'}`,
+          ),
         );
       }, timeoutMs);
       const waiter: Waiter = { predicate, resolve, reject, timer };
       this.#waiters.add(waiter);
       this.#settle(waiter);
-      if (this.#waiters.has(waiter) && this.#closeInfo !== undefined) this.#fail(waiter, this.#closedError());
+      if (this.#waiters.has(waiter) && this.#closeInfo !== undefined)
+        this.#fail(waiter, this.#closedError());
     });
   }
 
@@ -143,15 +152,25 @@ class Client implements WsTestClient {
 
   #closedError(): TestkitError {
     const info = this.#closeInfo;
-    return new TestkitError('ERR_TESTKIT_WS_CLOSED', `socket closed (code ${info?.code}, reason '${info?.reason}') before a matching frame`);
+    return new TestkitError(
+      'ERR_TESTKIT_WS_CLOSED',
+      `socket closed (code ${info?.code}, reason '${info?.reason}') before a matching frame`,
+    );
   }
 }
 
-function refusedError(response: IncomingMessage, body: string): TestkitError & { body: string; headers: IncomingMessage['headers'] } {
+function refusedError(
+  response: IncomingMessage,
+  body: string,
+): TestkitError & { body: string; headers: IncomingMessage['headers'] } {
   const status = response.statusCode ?? 0;
-  const error = new TestkitError('ERR_TESTKIT_WS_UPGRADE_REFUSED', `WebSocket upgrade refused with HTTP ${status}`, {
-    statusCode: status,
-  });
+  const error = new TestkitError(
+    'ERR_TESTKIT_WS_UPGRADE_REFUSED',
+    `WebSocket upgrade refused with HTTP ${status}`,
+    {
+      statusCode: status,
+    },
+  );
   return Object.assign(error, { body, headers: response.headers });
 }
 

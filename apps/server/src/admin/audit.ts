@@ -2,7 +2,15 @@ import type { Logger } from 'pino';
 
 export const DEFAULT_AUDIT_CAPACITY = 1_000;
 
-export type AuditOutcome = 'ok' | 'unauthorized' | 'forbidden' | 'rate_limited' | 'invalid' | 'not_found' | 'unavailable' | 'error';
+export type AuditOutcome =
+  | 'ok'
+  | 'unauthorized'
+  | 'forbidden'
+  | 'rate_limited'
+  | 'invalid'
+  | 'not_found'
+  | 'unavailable'
+  | 'error';
 
 /** One admin request: who, what, on which target, when, how it ended (S10, finding 18). */
 export interface AuditEntry {
@@ -52,7 +60,8 @@ class RingAuditLog implements AuditLog {
   #total = 0;
 
   constructor(logger: Logger, capacity: number) {
-    if (!Number.isSafeInteger(capacity) || capacity < 1) throw new TypeError(`audit capacity must be a positive integer, got ${capacity}`);
+    if (!Number.isSafeInteger(capacity) || capacity < 1)
+      throw new TypeError(`audit capacity must be a positive integer, got ${capacity}`);
     this.#entries = new Array<AuditEntry | undefined>(capacity);
     this.#logger = logger;
   }

@@ -44,7 +44,11 @@ export function adminAuthHook(verifier: TokenVerifier, adminRole: string) {
       if (isWebSocketError(error) && error.code === 'ERR_WEBSOCKET_AUTH_UNAVAILABLE') throw error;
       const reason = isWebSocketError(error) ? error.reason : undefined;
       void reply.header('www-authenticate', 'Bearer realm="chatbox-admin", error="invalid_token"');
-      throw new ServerError('ERR_SERVER_UNAUTHORIZED', `token refused${reason === undefined ? '' : `: ${reason}`}`, { cause: error });
+      throw new ServerError(
+        'ERR_SERVER_UNAUTHORIZED',
+        `token refused${reason === undefined ? '' : `: ${reason}`}`,
+        { cause: error },
+      );
     }
     request.principal = { userId: verified.userId, roles: verified.roles };
     if (!verified.roles.includes(adminRole)) {

@@ -33,7 +33,10 @@ function targetOf(request: FastifyRequest): string | null {
  * audit hook apply to these routes only. Order per request: auth (onRequest, 401/403) → schema
  * validation (400, S11) → per-admin limit (preHandler, 429, S9) → handler → audit (onResponse).
  */
-export async function adminPlugin(admin: FastifyInstance, options: AdminPluginOptions): Promise<void> {
+export async function adminPlugin(
+  admin: FastifyInstance,
+  options: AdminPluginOptions,
+): Promise<void> {
   admin.decorateRequest('principal', null);
   admin.addHook('onRequest', adminAuthHook(options.verifier, options.adminRole));
   admin.addHook('onSend', async (_request, reply, payload) => {
@@ -59,15 +62,21 @@ export async function adminPlugin(admin: FastifyInstance, options: AdminPluginOp
     timeWindow: ADMIN_WINDOW_MS,
     // S9: keyed by the verified admin, never the address, so X-Forwarded-For changes nothing.
     keyGenerator: (request) => `admin:${request.principal?.userId ?? 'anonymous'}`,
-    ...(options.redis === undefined ? {} : { redis: options.redis, nameSpace: ADMIN_RATE_LIMIT_NAMESPACE }),
+    ...(options.redis === undefined
+      ? {}
+      : { redis: options.redis, nameSpace: ADMIN_RATE_LIMIT_NAMESPACE }),
     // A Redis outage must not lock admins out during the incident they are handling; the
     // token and role checks still hold, and limiter errors are logged.
     skipOnError: true,
     onExceeded: () => options.metrics.refused('admin', 'admin_requests_per_minute'),
     errorResponseBuilder: (_request, context) =>
-      new ServerError('ERR_SERVER_RATE_LIMITED', `too many admin requests, retry in ${context.after}`, {
-        retryAfterMs: context.ttl,
-      }),
+      new ServerError(
+        'ERR_SERVER_RATE_LIMITED',
+        `too many admin requests, retry in ${context.after}`,
+        {
+          retryAfterMs: context.ttl,
+        },
+      ),
   });
 
   registerAdminRoutes(admin, options);

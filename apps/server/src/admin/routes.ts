@@ -11,9 +11,15 @@ export const MAX_ADMIN_MESSAGES_LIMIT = 1_000;
 export const DEFAULT_AUDIT_PAGE = 100;
 
 // S11: ids reach a store filter only as validated scalars; UUIDs in either case, stored lower-case.
-const UUID_PATTERN = '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$';
+const UUID_PATTERN =
+  '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$';
 // A token subject: printable, no control characters, bounded like storage's userId.
-const USER_ID_SCHEMA = { type: 'string', minLength: 1, maxLength: 256, pattern: '^[^\\u0000-\\u001f\\u007f]+$' } as const;
+const USER_ID_SCHEMA = {
+  type: 'string',
+  minLength: 1,
+  maxLength: 256,
+  pattern: '^[^\\u0000-\\u001f\\u007f]+$',
+} as const;
 const SESSION_PARAMS = {
   type: 'object',
   required: ['id'],
@@ -63,7 +69,10 @@ export function registerAdminRoutes(admin: FastifyInstance, deps: AdminRouteDeps
         ...(cursor === undefined ? {} : { cursor }),
         ...(limit === undefined ? {} : { limit }),
       });
-      return { sessions: page.sessions, ...(page.nextCursor === undefined ? {} : { nextCursor: page.nextCursor }) };
+      return {
+        sessions: page.sessions,
+        ...(page.nextCursor === undefined ? {} : { nextCursor: page.nextCursor }),
+      };
     },
   );
 
@@ -84,7 +93,9 @@ export function registerAdminRoutes(admin: FastifyInstance, deps: AdminRouteDeps
       const id = request.params.id.toLowerCase();
       const session = await deps.store.getSession(id);
       if (session === undefined) throw new ServerError('ERR_SERVER_NOT_FOUND', 'no such session');
-      const messages = await deps.store.getMessages(id, { limit: request.query.limit ?? DEFAULT_ADMIN_MESSAGES_LIMIT });
+      const messages = await deps.store.getMessages(id, {
+        limit: request.query.limit ?? DEFAULT_ADMIN_MESSAGES_LIMIT,
+      });
       return { session, messages };
     },
   );
@@ -107,12 +118,20 @@ export function registerAdminRoutes(admin: FastifyInstance, deps: AdminRouteDeps
     {
       config: { audit: 'users.rate_limit' },
       schema: {
-        params: { type: 'object', required: ['userId'], properties: { userId: USER_ID_SCHEMA }, additionalProperties: false },
+        params: {
+          type: 'object',
+          required: ['userId'],
+          properties: { userId: USER_ID_SCHEMA },
+          additionalProperties: false,
+        },
       },
     },
     async (request) => {
       const { userId } = request.params;
-      const [decision, active] = await Promise.all([deps.messages.peek(userId), deps.generations.active(userId)]);
+      const [decision, active] = await Promise.all([
+        deps.messages.peek(userId),
+        deps.generations.active(userId),
+      ]);
       return {
         userId,
         messages: {
@@ -138,6 +157,10 @@ export function registerAdminRoutes(admin: FastifyInstance, deps: AdminRouteDeps
         },
       },
     },
-    (request, reply) => reply.send({ entries: deps.audit.recent(request.query.limit ?? DEFAULT_AUDIT_PAGE), total: deps.audit.total }),
+    (request, reply) =>
+      reply.send({
+        entries: deps.audit.recent(request.query.limit ?? DEFAULT_AUDIT_PAGE),
+        total: deps.audit.total,
+      }),
   );
 }

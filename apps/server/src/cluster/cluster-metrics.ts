@@ -8,7 +8,10 @@ import type { ClusterStatus } from './cluster.js';
  * connection (`main`: limiters and publishing, `subscriber`: the control channel) and none at all
  * with the memory backend, so "Redis down" can never be alerted on where there is no Redis.
  */
-export function createClusterMetrics(registry: Registry, status: () => ClusterStatus): ControlChannelObserver {
+export function createClusterMetrics(
+  registry: Registry,
+  status: () => ClusterStatus,
+): ControlChannelObserver {
   const registers = [registry];
   new Gauge({
     name: 'chatbox_redis_up',
@@ -19,18 +22,36 @@ export function createClusterMetrics(registry: Registry, status: () => ClusterSt
       const current = status();
       if (current.status === 'off') return;
       this.set({ connection: 'main' }, current.main === 'up' ? 1 : 0);
-      this.set({ connection: 'subscriber' }, current.subscriber === 'up' && current.subscribed ? 1 : 0);
+      this.set(
+        { connection: 'subscriber' },
+        current.subscriber === 'up' && current.subscribed ? 1 : 0,
+      );
     },
   });
-  const received = new Counter({ name: 'chatbox_control_messages_in_total', help: 'Control messages received from other instances, by type', labelNames: ['type'], registers });
-  const published = new Counter({ name: 'chatbox_control_messages_out_total', help: 'Control messages published, by type', labelNames: ['type'], registers });
+  const received = new Counter({
+    name: 'chatbox_control_messages_in_total',
+    help: 'Control messages received from other instances, by type',
+    labelNames: ['type'],
+    registers,
+  });
+  const published = new Counter({
+    name: 'chatbox_control_messages_out_total',
+    help: 'Control messages published, by type',
+    labelNames: ['type'],
+    registers,
+  });
   const failed = new Counter({
     name: 'chatbox_control_messages_publish_failures_total',
     help: 'Control messages not published (Redis not connected or the publish failed), by type',
     labelNames: ['type'],
     registers,
   });
-  const invalid = new Counter({ name: 'chatbox_control_messages_invalid_total', help: 'Control messages ignored as invalid, by reason', labelNames: ['reason'], registers });
+  const invalid = new Counter({
+    name: 'chatbox_control_messages_invalid_total',
+    help: 'Control messages ignored as invalid, by reason',
+    labelNames: ['reason'],
+    registers,
+  });
   return {
     received: (type) => received.inc({ type }),
     published: (type) => published.inc({ type }),

@@ -3,10 +3,18 @@ import type { ClusterMessageRouter, MessageRouterOptions } from '@chatbox/router
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { createControlChannel } from './control-channel.js';
-import type { ControlChannel, ControlChannelObserver, ControlChannelStatus, ControlNotice } from './control-channel.js';
+import type {
+  ControlChannel,
+  ControlChannelObserver,
+  ControlChannelStatus,
+  ControlNotice,
+} from './control-channel.js';
 import type { ControlMessage } from './control-message.js';
 
-export type ClusterRouter = Pick<ClusterMessageRouter, 'releaseSession' | 'cancelGeneration' | 'endSession'>;
+export type ClusterRouter = Pick<
+  ClusterMessageRouter,
+  'releaseSession' | 'cancelGeneration' | 'endSession'
+>;
 
 /** What `/readyz` reports under `checks.redis`. */
 export type ClusterStatus = ControlChannelStatus | { readonly status: 'off' };
@@ -47,7 +55,11 @@ function codeOf(error: unknown): unknown {
  * wires"). A notice about a session this instance never held is a no-op: an end_session would
  * otherwise make every instance read the session from storage to end it again.
  */
-export function applyControlMessage(router: ClusterRouter, message: ControlMessage, options: Pick<ClusterOptions, 'holds' | 'logger'>): void {
+export function applyControlMessage(
+  router: ClusterRouter,
+  message: ControlMessage,
+  options: Pick<ClusterOptions, 'holds' | 'logger'>,
+): void {
   const { sessionId } = message;
   switch (message.type) {
     case 'session_bound':
@@ -80,7 +92,10 @@ export function createCluster(options: ClusterOptions): Cluster {
   };
 
   if (redis === undefined) {
-    logger.info({ instanceId }, 'control channel off: the rate limiter backend is memory (one instance)');
+    logger.info(
+      { instanceId },
+      'control channel off: the rate limiter backend is memory (one instance)',
+    );
     return {
       enabled: false,
       instanceId,
@@ -113,7 +128,8 @@ export function createCluster(options: ClusterOptions): Cluster {
     enabled: true,
     instanceId,
     routerHooks: {
-      onSessionBound: (sessionId, { boundAt }) => publish({ type: 'session_bound', sessionId, boundAt }),
+      onSessionBound: (sessionId, { boundAt }) =>
+        publish({ type: 'session_bound', sessionId, boundAt }),
       onClientControl: (control) => publish(control),
     },
     attach(target) {

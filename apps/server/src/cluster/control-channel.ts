@@ -3,8 +3,16 @@ import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { redisState, watchRedis } from '../redis-client.js';
 import type { RedisState } from '../redis-client.js';
-import { CONTROL_MESSAGE_VERSION, encodeControlMessage, parseControlMessage } from './control-message.js';
-import type { ControlMessage, ControlMessageType, InvalidControlReason } from './control-message.js';
+import {
+  CONTROL_MESSAGE_VERSION,
+  encodeControlMessage,
+  parseControlMessage,
+} from './control-message.js';
+import type {
+  ControlMessage,
+  ControlMessageType,
+  InvalidControlReason,
+} from './control-message.js';
 
 /** Unsubscribe and QUIT get this long at shutdown before the connection is simply dropped. */
 export const CONTROL_CLOSE_TIMEOUT_MS = 1_000;
@@ -95,7 +103,11 @@ export function createControlChannel(options: ControlChannelOptions): ControlCha
         subscribed = true;
         logger.info({ channel, instanceId }, 'control channel subscribed');
       },
-      (error: unknown) => logger.warn({ channel, code: codeOf(error) }, 'control channel subscription failed; retried on reconnect'),
+      (error: unknown) =>
+        logger.warn(
+          { channel, code: codeOf(error) },
+          'control channel subscription failed; retried on reconnect',
+        ),
     );
   };
   subscriber.on('ready', () => {
@@ -130,7 +142,10 @@ export function createControlChannel(options: ControlChannelOptions): ControlCha
     try {
       options.onMessage(message);
     } catch (error) {
-      logger.error({ type: message.type, sessionId: message.sessionId, code: codeOf(error) }, 'control message handler failed');
+      logger.error(
+        { type: message.type, sessionId: message.sessionId, code: codeOf(error) },
+        'control message handler failed',
+      );
     }
   });
 
@@ -149,7 +164,12 @@ export function createControlChannel(options: ControlChannelOptions): ControlCha
       if (closed !== undefined) return false;
       // Fail fast: a queued publish would deliver a stale command (a release, an end) much later.
       if (redis.status !== 'ready') return failed(notice.type, 'ERR_REDIS_NOT_CONNECTED');
-      const message = { v: CONTROL_MESSAGE_VERSION, id: newId(), origin: instanceId, ...notice } as ControlMessage;
+      const message = {
+        v: CONTROL_MESSAGE_VERSION,
+        id: newId(),
+        origin: instanceId,
+        ...notice,
+      } as ControlMessage;
       try {
         await redis.publish(channel, encodeControlMessage(message));
       } catch (error) {
@@ -162,7 +182,12 @@ export function createControlChannel(options: ControlChannelOptions): ControlCha
     status() {
       const main = redisState(redis);
       const sub = redisState(subscriber);
-      const worst: RedisState = main === 'down' || sub === 'down' ? 'down' : main === 'up' && sub === 'up' && subscribed ? 'up' : 'connecting';
+      const worst: RedisState =
+        main === 'down' || sub === 'down'
+          ? 'down'
+          : main === 'up' && sub === 'up' && subscribed
+            ? 'up'
+            : 'connecting';
       return { status: worst, main, subscriber: sub, subscribed, channel, instanceId };
     },
     close() {

@@ -28,7 +28,9 @@ export type ControlMessage =
 /** Why a received message was ignored: a bounded label set for the invalid-messages counter. */
 export type InvalidControlReason = 'too_large' | 'json' | 'version' | 'shape';
 
-export type ParsedControlMessage = { readonly ok: true; readonly message: ControlMessage } | { readonly ok: false; readonly reason: InvalidControlReason };
+export type ParsedControlMessage =
+  | { readonly ok: true; readonly message: ControlMessage }
+  | { readonly ok: false; readonly reason: InvalidControlReason };
 
 // S11: only a canonical lower-case UUID ever reaches the router, which builds store filters from it.
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -44,12 +46,14 @@ function hasExactly(value: object, keys: readonly string[]): boolean {
 function shapeOf(value: Record<string, unknown>): ControlMessage | undefined {
   const { id, origin, type, sessionId, boundAt } = value;
   if (typeof id !== 'string' || !UUID.test(id)) return undefined;
-  if (typeof origin !== 'string' || origin.length > MAX_ORIGIN_CHARS || !ORIGIN.test(origin)) return undefined;
+  if (typeof origin !== 'string' || origin.length > MAX_ORIGIN_CHARS || !ORIGIN.test(origin))
+    return undefined;
   if (typeof sessionId !== 'string' || !UUID.test(sessionId)) return undefined;
   if (typeof type !== 'string' || !TYPES.has(type)) return undefined;
   if (type === 'session_bound') {
     if (!hasExactly(value, [...COMMON_KEYS, 'boundAt'])) return undefined;
-    if (typeof boundAt !== 'number' || !Number.isSafeInteger(boundAt) || boundAt < 0) return undefined;
+    if (typeof boundAt !== 'number' || !Number.isSafeInteger(boundAt) || boundAt < 0)
+      return undefined;
     return { v: 1, id, origin, type, sessionId, boundAt };
   }
   if (!hasExactly(value, COMMON_KEYS)) return undefined;
@@ -69,7 +73,8 @@ export function parseControlMessage(text: string): ParsedControlMessage {
   } catch {
     return { ok: false, reason: 'json' };
   }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return { ok: false, reason: 'shape' };
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    return { ok: false, reason: 'shape' };
   const record = value as Record<string, unknown>;
   if (record.v !== CONTROL_MESSAGE_VERSION) return { ok: false, reason: 'version' };
   const message = shapeOf(record);

@@ -22,12 +22,20 @@ export interface ClusterTiming {
  * Derived from the storage settings rather than configured one by one, so they cannot disagree:
  * config already checks that the stale time outlasts the longest model silence plus one flush.
  */
-export function clusterTiming(storage: Pick<StorageConfig, 'staleStreamingAfterMs' | 'streamFlushIntervalMs'>): ClusterTiming {
+export function clusterTiming(
+  storage: Pick<StorageConfig, 'staleStreamingAfterMs' | 'streamFlushIntervalMs'>,
+): ClusterTiming {
   const staleStreamingAfterMs = storage.staleStreamingAfterMs;
   return {
-    heartbeatIntervalMs: Math.min(DEFAULT_HEARTBEAT_INTERVAL_MS, Math.floor(staleStreamingAfterMs / HEARTBEATS_PER_STALE_PERIOD)),
+    heartbeatIntervalMs: Math.min(
+      DEFAULT_HEARTBEAT_INTERVAL_MS,
+      Math.floor(staleStreamingAfterMs / HEARTBEATS_PER_STALE_PERIOD),
+    ),
     staleStreamingAfterMs,
-    sweepIntervalMs: Math.min(MAX_SWEEP_INTERVAL_MS, Math.max(MIN_SWEEP_INTERVAL_MS, Math.floor(staleStreamingAfterMs / 2))),
+    sweepIntervalMs: Math.min(
+      MAX_SWEEP_INTERVAL_MS,
+      Math.max(MIN_SWEEP_INTERVAL_MS, Math.floor(staleStreamingAfterMs / 2)),
+    ),
     // Storage trails a live stream by at most one flush: reading more often finds nothing new.
     followIntervalMs: storage.streamFlushIntervalMs,
   };

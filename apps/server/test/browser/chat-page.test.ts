@@ -10,10 +10,12 @@ import { adminHeaders, http, startApp } from '../support/harness.js';
 import type { RunningApp } from '../support/harness.js';
 
 const OUTPUT_DIR = fileURLToPath(new URL('../../test-output/', import.meta.url));
-const SHORT_REPLY = 'Hello! This is the chatbox demo model. Replies stream in as they are written, a few characters at a time.';
+const SHORT_REPLY =
+  'Hello! This is the chatbox demo model. Replies stream in as they are written, a few characters at a time.';
 const LONG_REPLY = Array.from(
   { length: 60 },
-  (_, i) => `Paragraph ${i + 1}: a long demo reply keeps streaming so that the Stop button has something to stop.`,
+  (_, i) =>
+    `Paragraph ${i + 1}: a long demo reply keeps streaming so that the Stop button has something to stop.`,
 ).join(' ');
 
 function reply(request: LlmRequest): string {
@@ -24,13 +26,21 @@ function reply(request: LlmRequest): string {
 const assistantBodies = (page: Page) => page.locator('.msg.assistant .body');
 
 /** Waits until the last element matching `selector` has `attribute` = `value` (or its text, with attribute 'text'). */
-async function until(page: Page, selector: string, attribute: string, value: string, timeout = 10_000): Promise<void> {
+async function until(
+  page: Page,
+  selector: string,
+  attribute: string,
+  value: string,
+  timeout = 10_000,
+): Promise<void> {
   await page.waitForFunction(
     ([sel, attr, expected]) => {
       const all = document.querySelectorAll(sel);
       const el = all[all.length - 1];
       if (el === undefined) return false;
-      return attr === 'text' ? (el.textContent ?? '').includes(expected) : el.getAttribute(attr) === expected;
+      return attr === 'text'
+        ? (el.textContent ?? '').includes(expected)
+        : el.getAttribute(attr) === expected;
     },
     [selector, attribute, value] as const,
     { timeout },
@@ -49,7 +59,14 @@ describe('chat page in Chromium', () => {
     running = await startApp({}, { llm: createDemoProvider({ delayMs: 40, chunkSize: 6, reply }) });
     browser = await chromium.launch({
       executablePath: '/usr/bin/chromium',
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--no-first-run',
+      ],
     });
     page = await browser.newPage({ viewport: { width: 900, height: 760 } });
     page.on('pageerror', (error) => pageErrors.push(error.message));
@@ -69,7 +86,9 @@ describe('chat page in Chromium', () => {
     page.on('request', (request) => requested.push(request.url()));
     await page.goto(`${running.baseUrl}/#token=${token}`);
     await until(page, '#status', 'data-state', 'online').catch(async () => {
-      throw new Error(`not connected: ${await page.locator('#status').textContent()} ${pageErrors.join('; ')}`);
+      throw new Error(
+        `not connected: ${await page.locator('#status').textContent()} ${pageErrors.join('; ')}`,
+      );
     });
     expect(await page.locator('#status').textContent()).toBe('Connected');
     expect(page.url()).toBe(`${running.baseUrl}/`);
@@ -94,7 +113,12 @@ describe('chat page in Chromium', () => {
   it('stops a long reply with the Stop button', async () => {
     await page.locator('#input').fill('tell me something long');
     await page.locator('#send').click();
-    await page.waitForFunction(() => (document.querySelector('.msg.assistant:last-child .body')?.textContent ?? '').length > 60, undefined, { timeout: 10_000 });
+    await page.waitForFunction(
+      () =>
+        (document.querySelector('.msg.assistant:last-child .body')?.textContent ?? '').length > 60,
+      undefined,
+      { timeout: 10_000 },
+    );
     await page.screenshot({ path: `${OUTPUT_DIR}chat-page-streaming.png` });
     expect(await page.locator('#stop').isVisible()).toBe(true);
     await page.locator('#stop').click();
@@ -108,7 +132,11 @@ describe('chat page in Chromium', () => {
 
     // The server agrees: the reply is stored cancelled, with exactly the text the page shows.
     const admin = await running.token('root', ['admin']);
-    const sessions = await http<{ sessions: { id: string }[] }>(running.baseUrl, '/chat/admin/sessions?userId=browser-user', { headers: adminHeaders(admin) });
+    const sessions = await http<{ sessions: { id: string }[] }>(
+      running.baseUrl,
+      '/chat/admin/sessions?userId=browser-user',
+      { headers: adminHeaders(admin) },
+    );
     const detail = await http<{ messages: { role: string; status: string; content: string }[] }>(
       running.baseUrl,
       `/chat/admin/sessions/${sessions.body.sessions[0]!.id}`,
@@ -125,13 +153,21 @@ describe('chat page in Chromium', () => {
     const proxy = await startFaultProxy({ host: '127.0.0.1', port: running.port });
     const tab = await browser.newPage({ viewport: { width: 900, height: 760 } });
     try {
-      await tab.goto(`http://127.0.0.1:${proxy.port}/#token=${await running.token('roaming-user')}`);
+      await tab.goto(
+        `http://127.0.0.1:${proxy.port}/#token=${await running.token('roaming-user')}`,
+      );
       await until(tab, '#status', 'data-state', 'online');
       await tab.locator('#input').fill('a long reply, please');
       await tab.locator('#send').click();
-      await tab.waitForFunction(() => (document.querySelector('.msg.assistant:last-child .body')?.textContent ?? '').length > 30, undefined, {
-        timeout: 10_000,
-      });
+      await tab.waitForFunction(
+        () =>
+          (document.querySelector('.msg.assistant:last-child .body')?.textContent ?? '').length >
+          30,
+        undefined,
+        {
+          timeout: 10_000,
+        },
+      );
       const before = await tab.locator('.msg').count();
       proxy.setMode({ kind: 'reset' });
       await until(tab, '#status', 'data-state', 'offline');
@@ -174,7 +210,11 @@ describe('chat page in Chromium', () => {
   it('starts a new chat: the old session ends on the server and the page reconnects quietly', async () => {
     const admin = await running.token('root', ['admin']);
     const list = () =>
-      http<{ sessions: { id: string; isActive: boolean }[] }>(running.baseUrl, '/chat/admin/sessions?userId=browser-user', { headers: adminHeaders(admin) });
+      http<{ sessions: { id: string; isActive: boolean }[] }>(
+        running.baseUrl,
+        '/chat/admin/sessions?userId=browser-user',
+        { headers: adminHeaders(admin) },
+      );
     const [old] = (await list()).body.sessions;
     expect(old?.isActive).toBe(true);
     await page.locator('#new-chat').click();
@@ -191,14 +231,20 @@ describe('chat page in Chromium', () => {
   });
 
   it('works on a phone-sized screen', async () => {
-    const phone = await browser.newPage({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+    const phone = await browser.newPage({
+      viewport: { width: 390, height: 844 },
+      isMobile: true,
+      hasTouch: true,
+    });
     try {
       await phone.goto(`${running.baseUrl}/#token=${await running.token('phone-user')}`);
       await until(phone, '#status', 'data-state', 'online');
       await phone.locator('#input').fill('hello from a phone');
       await phone.locator('#send').tap();
       await until(phone, '.msg.assistant', 'data-status', 'complete', 15_000);
-      const overflow = await phone.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+      const overflow = await phone.evaluate(
+        () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+      );
       expect(overflow).toBe(0);
       const send = await phone.locator('#send').boundingBox();
       expect(send!.height).toBeGreaterThanOrEqual(44);

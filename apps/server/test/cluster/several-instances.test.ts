@@ -76,12 +76,21 @@ describe('several instances: shared limits, control channel, resume and crash re
   async function chat(client: WsTestClient, content: string): Promise<void> {
     const clientMessageId = randomUUID();
     client.send({ type: 'send', clientMessageId, content });
-    const { seq } = await nextFrame(client, 'ack', (ack) => ack.clientMessageId === clientMessageId);
-    expect((await nextFrame(client, 'done', (done) => done.seq === seq + 1, 10_000)).status).toBe('complete');
+    const { seq } = await nextFrame(
+      client,
+      'ack',
+      (ack) => ack.clientMessageId === clientMessageId,
+    );
+    expect((await nextFrame(client, 'done', (done) => done.seq === seq + 1, 10_000)).status).toBe(
+      'complete',
+    );
   }
 
   /** A user streaming a long reply on `server`: resolves once two deltas have arrived. */
-  async function streaming(server: ServerProcess, user: string): Promise<{ client: WsTestClient; sessionId: string; token: string }> {
+  async function streaming(
+    server: ServerProcess,
+    user: string,
+  ): Promise<{ client: WsTestClient; sessionId: string; token: string }> {
     const token = await fleet.token(user);
     const client = await fleet.connect(server, token);
     client.send({ type: 'send', clientMessageId: randomUUID(), content: LONG_QUESTION });
@@ -91,7 +100,11 @@ describe('several instances: shared limits, control channel, resume and crash re
   }
 
   /** Admin end through `via`; resolves with the close of `client` and how long it took. */
-  async function endAcross(via: ServerProcess, sessionId: string, client: WsTestClient): Promise<{ status: number; code: number; ms: number }> {
+  async function endAcross(
+    via: ServerProcess,
+    sessionId: string,
+    client: WsTestClient,
+  ): Promise<{ status: number; code: number; ms: number }> {
     const started = performance.now();
     const [response, closed] = await Promise.all([
       fleet.admin(via, `/sessions/${sessionId}/end`, 'POST'),
@@ -107,7 +120,11 @@ describe('several instances: shared limits, control channel, resume and crash re
     await chat(onFirst, 'two');
     const onSecond = await fleet.connect(second, token);
     onSecond.send({ type: 'send', clientMessageId: randomUUID(), content: 'three' });
-    expect(await nextFrame(onSecond, 'error')).toMatchObject({ code: 'rate_limited', retryable: true, retryAfterMs: expect.any(Number) });
+    expect(await nextFrame(onSecond, 'error')).toMatchObject({
+      code: 'rate_limited',
+      retryable: true,
+      retryAfterMs: expect.any(Number),
+    });
   }
 
   it('1. a user at the message limit on A is refused on B; connections are capped across instances', async () => {
@@ -116,10 +133,21 @@ describe('several instances: shared limits, control channel, resume and crash re
     const token = await fleet.token(`sockets-${randomUUID()}`);
     const onA = await fleet.connect(a, token);
     await fleet.connect(b, token);
-    await expect(fleet.connect(a, token)).rejects.toMatchObject({ code: 'ERR_TESTKIT_WS_UPGRADE_REFUSED', statusCode: 429 });
+    await expect(fleet.connect(a, token)).rejects.toMatchObject({
+      code: 'ERR_TESTKIT_WS_UPGRADE_REFUSED',
+      statusCode: 429,
+    });
     await onA.close();
     // The slot is freed in Redis when the socket closes: the user may connect again, anywhere.
-    await waitFor(async () => (await fleet.connect(c, token).then(() => true, () => false)), 5_000, 'slot released');
+    await waitFor(
+      async () =>
+        await fleet.connect(c, token).then(
+          () => true,
+          () => false,
+        ),
+      5_000,
+      'slot released',
+    );
   }, 30_000);
 
   it('2. an admin ends a session through B: the connection held on A closes with 4002 within 1 s', async () => {
@@ -129,7 +157,12 @@ describe('several instances: shared limits, control channel, resume and crash re
     expect(ended).toMatchObject({ status: 200, code: 4002 });
     expect(ended.ms).toBeLessThan(1_000);
     // A aborted its generation: the reply is stored cancelled, and the session ended.
-    await waitFor(async () => (await store.getMessages(sessionId)).find((m) => m.seq === 2)?.status === 'cancelled', 5_000, 'reply cancelled');
+    await waitFor(
+      async () =>
+        (await store.getMessages(sessionId)).find((m) => m.seq === 2)?.status === 'cancelled',
+      5_000,
+      'reply cancelled',
+    );
     expect((await store.getSession(sessionId))?.isActive).toBe(false);
   }, 30_000);
 
@@ -146,7 +179,11 @@ describe('several instances: shared limits, control channel, resume and crash re
     expect(received(onB, 'done')).toHaveLength(1);
     const stored = await store.getMessages(sessionId);
     expect(stored.map((m) => m.seq)).toEqual([1, 2]);
-    expect(stored[1]).toMatchObject({ role: 'assistant', status: 'complete', content: demoReply(LONG_QUESTION) });
+    expect(stored[1]).toMatchObject({
+      role: 'assistant',
+      status: 'complete',
+      content: demoReply(LONG_QUESTION),
+    });
   }, 30_000);
 
   it('4. SIGKILL of C mid-stream: a survivor marks the reply interrupted after the stale time; the client resuming on B is told', async () => {
@@ -160,7 +197,9 @@ describe('several instances: shared limits, control channel, resume and crash re
     recordFigure('11', 'SIGKILL to interrupted on the resumed client', Math.round(sweepMs), 'ms');
     expect(reply.status).toBe('interrupted');
     if (reply.replayedStatus === 'streaming') {
-      expect(received(onB, 'error')).toEqual([expect.objectContaining({ code: 'upstream_interrupted', sessionId })]);
+      expect(received(onB, 'error')).toEqual([
+        expect.objectContaining({ code: 'upstream_interrupted', sessionId }),
+      ]);
     }
     // Never before the stale time (less the last heartbeat's age), always within stale + one sweep.
     expect(sweepMs).toBeGreaterThan(STALE_MS - 1_000);
@@ -168,7 +207,9 @@ describe('several instances: shared limits, control channel, resume and crash re
     const stored = (await store.getMessages(sessionId)).find((m) => m.seq === 2);
     expect(stored).toMatchObject({ status: 'interrupted', errorCode: 'stream_stale' });
     expect(demoReply(LONG_QUESTION).startsWith(reply.text)).toBe(true);
-    const sweptBy = [a, b].filter((server) => logLines(server).some((line) => line.msg === 'stale streaming replies marked interrupted'));
+    const sweptBy = [a, b].filter((server) =>
+      logLines(server).some((line) => line.msg === 'stale streaming replies marked interrupted'),
+    );
     expect(sweptBy.length).toBeGreaterThan(0);
   }, 30_000);
 
@@ -176,31 +217,50 @@ describe('several instances: shared limits, control channel, resume and crash re
     const { client: streamer } = await streaming(a, `traffic-${randomUUID()}`);
     await redisServer.stop();
     for (const server of [a, b]) {
-      await waitFor(async () => (await fleet.redisOf(server))?.status !== 'up', 5_000, 'outage seen');
+      await waitFor(
+        async () => (await fleet.redisOf(server))?.status !== 'up',
+        5_000,
+        'outage seen',
+      );
       expect((await fleet.redisOf(server))?.subscribed).toBe(false);
     }
     const restartedAt = performance.now();
     await redisServer.restart();
     const recovered = await Promise.all(
       [a, b].map(async (server) => {
-        await waitFor(async () => (await fleet.redisOf(server))?.status === 'up', 10_000, 'redis back up');
+        await waitFor(
+          async () => (await fleet.redisOf(server))?.status === 'up',
+          10_000,
+          'redis back up',
+        );
         return performance.now() - restartedAt;
       }),
     );
-    recordFigure('11', 'Redis restart to both instances subscribed again', Math.round(Math.max(...recovered)), 'ms');
+    recordFigure(
+      '11',
+      'Redis restart to both instances subscribed again',
+      Math.round(Math.max(...recovered)),
+      'ms',
+    );
     // The stream that ran through the outage finished: storage is MongoDB, limits failed open.
     expect((await nextFrame(streamer, 'done', undefined, 10_000)).status).toBe('complete');
 
     const { client, sessionId } = await streaming(a, `ended-again-${randomUUID()}`);
     const ended = await endAcross(b, sessionId, client);
-    recordFigure('11', 'admin end on B to close on A after the Redis restart', Math.round(ended.ms), 'ms');
+    recordFigure(
+      '11',
+      'admin end on B to close on A after the Redis restart',
+      Math.round(ended.ms),
+      'ms',
+    );
     expect(ended).toMatchObject({ status: 200, code: 4002 });
     expect(ended.ms).toBeLessThan(1_000);
     await atMessageLimit(b, a);
   }, 40_000);
 
   it('6. SIGTERM: the instance unsubscribes from the control channel and exits 0', async () => {
-    const count = async (): Promise<number> => ((await redis.pubsub('NUMSUB', CONTROL_CHANNEL)) as [string, number])[1];
+    const count = async (): Promise<number> =>
+      ((await redis.pubsub('NUMSUB', CONTROL_CHANNEL)) as [string, number])[1];
     expect(await count()).toBe(2);
     a.signal('SIGTERM');
     expect(await a.exited).toMatchObject({ code: 0 });

@@ -32,7 +32,10 @@ describe('admin API (/chat/admin)', () => {
 
   beforeAll(async () => {
     controlled = controlledStore();
-    running = await startApp({ CHATBOX_RATE_LIMIT_ADMIN_REQUESTS_PER_MINUTE: '1000' }, { store: controlled.store });
+    running = await startApp(
+      { CHATBOX_RATE_LIMIT_ADMIN_REQUESTS_PER_MINUTE: '1000' },
+      { store: controlled.store },
+    );
     admin = await running.token('root', ['user', 'admin']);
     user = await running.token('dave');
     daveSession = await chat(await running.connect(user), 'first');
@@ -44,19 +47,34 @@ describe('admin API (/chat/admin)', () => {
     await running.close();
   });
 
-  const get = <T = Record<string, unknown>>(path: string, token?: string, headers: Record<string, string> = {}) =>
-    http<T>(running.baseUrl, `/chat/admin${path}`, { headers: token === undefined ? headers : adminHeaders(token, headers) });
+  const get = <T = Record<string, unknown>>(
+    path: string,
+    token?: string,
+    headers: Record<string, string> = {},
+  ) =>
+    http<T>(running.baseUrl, `/chat/admin${path}`, {
+      headers: token === undefined ? headers : adminHeaders(token, headers),
+    });
 
   it('refuses a missing, foreign, unsigned or non-admin token (S10)', async () => {
     const anonymous = await get('/sessions');
     expect(anonymous.status).toBe(401);
     expect(anonymous.headers.get('www-authenticate')).toMatch(/^Bearer/);
-    expect(anonymous.body).toMatchObject({ code: 'ERR_SERVER_UNAUTHORIZED', correlationId: anonymous.headers.get('x-request-id') });
+    expect(anonymous.body).toMatchObject({
+      code: 'ERR_SERVER_UNAUTHORIZED',
+      correlationId: anonymous.headers.get('x-request-id'),
+    });
     const foreign = await mintToken({ secret: randomSecret(), sub: 'root', roles: ['admin'] });
     expect((await get('/sessions', foreign)).status).toBe(401);
     const unsigned = await mintToken({ alg: 'none', sub: 'root', roles: ['admin'] });
     expect((await get('/sessions', unsigned)).status).toBe(401);
-    const expired = await mintToken({ secret: running.secret, sub: 'root', roles: ['admin'], iat: 1_000, exp: 2_000 });
+    const expired = await mintToken({
+      secret: running.secret,
+      sub: 'root',
+      roles: ['admin'],
+      iat: 1_000,
+      exp: 2_000,
+    });
     expect((await get('/sessions', expired)).status).toBe(401);
     const forbidden = await get('/sessions', user);
     expect(forbidden.status).toBe(403);
@@ -74,15 +92,23 @@ describe('admin API (/chat/admin)', () => {
     const first = await get<SessionList>('/sessions?limit=1', admin);
     expect(first.body.sessions).toHaveLength(1);
     expect(first.body.nextCursor).toEqual(expect.any(String));
-    const second = await get<SessionList>(`/sessions?limit=1&cursor=${encodeURIComponent(first.body.nextCursor!)}`, admin);
+    const second = await get<SessionList>(
+      `/sessions?limit=1&cursor=${encodeURIComponent(first.body.nextCursor!)}`,
+      admin,
+    );
     expect(second.body.sessions).toHaveLength(1);
     expect(second.body.sessions[0]!.id).not.toBe(first.body.sessions[0]!.id);
-    expect((await get('/sessions?limit=0', admin)).body).toMatchObject({ code: 'ERR_SERVER_INVALID_REQUEST' });
+    expect((await get('/sessions?limit=0', admin)).body).toMatchObject({
+      code: 'ERR_SERVER_INVALID_REQUEST',
+    });
     expect((await get('/sessions?cursor=not-a-cursor', admin)).status).toBe(400);
   });
 
   it('shows one session with its messages and validates the id before any store call (S11)', async () => {
-    const one = await get<{ session: { id: string; userId: string }; messages: { seq: number; role: string }[] }>(`/sessions/${daveSession}`, admin);
+    const one = await get<{
+      session: { id: string; userId: string };
+      messages: { seq: number; role: string }[];
+    }>(`/sessions/${daveSession}`, admin);
     expect(one.status).toBe(200);
     expect(one.body.session).toMatchObject({ id: daveSession, userId: 'dave' });
     expect(one.body.messages.map((m) => [m.seq, m.role])).toEqual([
@@ -98,30 +124,44 @@ describe('admin API (/chat/admin)', () => {
       expect(response.body).toMatchObject({ code: 'ERR_SERVER_INVALID_REQUEST' });
     }
     expect(controlled.calls.get('getSession')).toBe(storeCalls);
-    expect((await get(`/sessions/${randomUUID()}`, admin)).body).toMatchObject({ code: 'ERR_SERVER_NOT_FOUND' });
+    expect((await get(`/sessions/${randomUUID()}`, admin)).body).toMatchObject({
+      code: 'ERR_SERVER_NOT_FOUND',
+    });
   });
 
   it("peeks at a user's rate-limit state", async () => {
-    const state = await get<{ messages: { limit: number; remaining: number }; generations: { active: number; limit: number } }>(
-      '/users/dave/rate-limit',
-      admin,
-    );
+    const state = await get<{
+      messages: { limit: number; remaining: number };
+      generations: { active: number; limit: number };
+    }>('/users/dave/rate-limit', admin);
     expect(state.status).toBe(200);
     expect(state.body.messages.limit).toBe(running.config.rateLimit.messagesPerMinute);
     expect(state.body.messages.remaining).toBe(running.config.rateLimit.messagesPerMinute - 1);
-    expect(state.body.generations).toEqual({ active: 0, limit: running.config.rateLimit.concurrentGenerationsPerUser });
+    expect(state.body.generations).toEqual({
+      active: 0,
+      limit: running.config.rateLimit.concurrentGenerationsPerUser,
+    });
     const fresh = await get<{ messages: { remaining: number } }>('/users/nobody/rate-limit', admin);
     expect(fresh.body.messages.remaining).toBe(running.config.rateLimit.messagesPerMinute);
   });
 
-  it("ends a session and closes its connection with 4002", async () => {
-    const ended = await http(running.baseUrl, `/chat/admin/sessions/${eveSession}/end`, { method: 'POST', headers: adminHeaders(admin) });
+  it('ends a session and closes its connection with 4002', async () => {
+    const ended = await http(running.baseUrl, `/chat/admin/sessions/${eveSession}/end`, {
+      method: 'POST',
+      headers: adminHeaders(admin),
+    });
     expect(ended.status).toBe(200);
     expect(ended.body).toEqual({ sessionId: eveSession, ended: true, alreadyEnded: false });
     expect((await eveClient.closed).code).toBe(4002);
-    const again = await http(running.baseUrl, `/chat/admin/sessions/${eveSession}/end`, { method: 'POST', headers: adminHeaders(admin) });
+    const again = await http(running.baseUrl, `/chat/admin/sessions/${eveSession}/end`, {
+      method: 'POST',
+      headers: adminHeaders(admin),
+    });
     expect(again.body).toMatchObject({ ended: false, alreadyEnded: true });
-    const missing = await http(running.baseUrl, `/chat/admin/sessions/${randomUUID()}/end`, { method: 'POST', headers: adminHeaders(admin) });
+    const missing = await http(running.baseUrl, `/chat/admin/sessions/${randomUUID()}/end`, {
+      method: 'POST',
+      headers: adminHeaders(admin),
+    });
     expect(missing.status).toBe(404);
     const active = await get<SessionList>('/sessions?active=true', admin);
     expect(active.body.sessions.map((s) => s.id)).toEqual([daveSession]);
@@ -131,12 +171,22 @@ describe('admin API (/chat/admin)', () => {
     const denied = await get('/sessions', user);
     const audit = await get<{ entries: AuditEntry[]; total: number }>('/audit?limit=50', admin);
     expect(audit.status).toBe(200);
-    const entry = audit.body.entries.find((e) => e.correlationId === denied.headers.get('x-request-id'));
-    expect(entry).toMatchObject({ actor: 'dave', action: 'sessions.list', outcome: 'forbidden', status: 403, target: null });
+    const entry = audit.body.entries.find(
+      (e) => e.correlationId === denied.headers.get('x-request-id'),
+    );
+    expect(entry).toMatchObject({
+      actor: 'dave',
+      action: 'sessions.list',
+      outcome: 'forbidden',
+      status: 403,
+      target: null,
+    });
     expect(Date.parse(entry!.at)).toBeGreaterThan(Date.now() - 60_000);
     const end = audit.body.entries.find((e) => e.action === 'sessions.end' && e.outcome === 'ok');
     expect(end).toMatchObject({ actor: 'root', target: eveSession });
-    expect(audit.body.entries.some((e) => e.actor === null && e.outcome === 'unauthorized')).toBe(true);
+    expect(audit.body.entries.some((e) => e.actor === null && e.outcome === 'unauthorized')).toBe(
+      true,
+    );
     // Newest first.
     const times = audit.body.entries.map((e) => Date.parse(e.at));
     expect([...times].sort((a, b) => b - a)).toEqual(times);

@@ -29,19 +29,34 @@ describe('the Anthropic provider, configured', () => {
   });
 
   it('streams the model reply, not labelled demo, and reports the model as configured', async () => {
-    fake.enqueue({ kind: 'stream', chunks: ['Bonjour', ', ', 'monde.'], usage: { inputTokens: 7, outputTokens: 3 } });
+    fake.enqueue({
+      kind: 'stream',
+      chunks: ['Bonjour', ', ', 'monde.'],
+      usage: { inputTokens: 7, outputTokens: 3 },
+    });
     const client = await running.connect(await running.token('anna'));
     client.send({ type: 'send', clientMessageId: randomUUID(), content: 'say hello in French' });
     const session = await nextFrame(client, 'session');
     expect(session.demo).toBe(false);
     const done = await nextFrame(client, 'done', undefined, 10_000);
     expect(done).toMatchObject({ status: 'complete', usage: { inputTokens: 7, outputTokens: 3 } });
-    const text = (client.received as { type: string; text?: string }[]).filter((f) => f.type === 'delta').map((f) => f.text).join('');
+    const text = (client.received as { type: string; text?: string }[])
+      .filter((f) => f.type === 'delta')
+      .map((f) => f.text)
+      .join('');
     expect(text).toBe('Bonjour, monde.');
     const request = fake.requests.at(-1)!;
-    expect(request.body).toMatchObject({ model: running.config.llm.model, max_tokens: running.config.llm.maxTokens, stream: true });
+    expect(request.body).toMatchObject({
+      model: running.config.llm.model,
+      max_tokens: running.config.llm.maxTokens,
+      stream: true,
+    });
     const readiness = await http<ReadinessReport>(running.baseUrl, '/readyz');
-    expect(readiness.body.checks.llm).toEqual({ status: 'configured', provider: 'anthropic', model: running.config.llm.model });
+    expect(readiness.body.checks.llm).toEqual({
+      status: 'configured',
+      provider: 'anthropic',
+      model: running.config.llm.model,
+    });
   });
 
   it('maps an upstream refusal to a clear error frame and counts it by code', async () => {

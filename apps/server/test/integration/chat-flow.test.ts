@@ -7,13 +7,19 @@ import type { RunningApp } from '../support/harness.js';
 import { nextFrame } from '../support/frames.js';
 import type { FrameOf } from '../support/frames.js';
 
-const LONG_REPLY = Array.from({ length: 40 }, (_, i) => `Sentence ${i + 1} of a long demo reply.`).join(' ');
+const LONG_REPLY = Array.from(
+  { length: 40 },
+  (_, i) => `Sentence ${i + 1} of a long demo reply.`,
+).join(' ');
 
 function slowDemo(delayMs = 15) {
   return createDemoProvider({ delayMs, chunkSize: 8, reply: () => LONG_REPLY });
 }
 
-async function collectReply(client: WsTestClient, seq: number): Promise<{ text: string; done: FrameOf<'done'> }> {
+async function collectReply(
+  client: WsTestClient,
+  seq: number,
+): Promise<{ text: string; done: FrameOf<'done'> }> {
   let text = '';
   for (;;) {
     const frame = await nextFrame(client, ['delta', 'done'], (f) => f.seq === seq, 10_000);
@@ -38,7 +44,12 @@ describe('chat over the real WebSocket path', () => {
     const session = await nextFrame(client, 'session');
     expect(session.demo).toBe(true);
     const ack = await nextFrame(client, 'ack');
-    expect(ack).toMatchObject({ clientMessageId, seq: 1, duplicate: false, sessionId: session.sessionId });
+    expect(ack).toMatchObject({
+      clientMessageId,
+      seq: 1,
+      duplicate: false,
+      sessionId: session.sessionId,
+    });
     const reply = await collectReply(client, 2);
     expect(reply.done.status).toBe('complete');
     expect(reply.text).toContain('[demo]');
@@ -83,14 +94,20 @@ describe('chat over the real WebSocket path', () => {
     const done = await nextFrame(client, 'done');
     expect(done.status).toBe('cancelled');
     const admin = await running.token('root', ['admin']);
-    await waitFor(async () => {
-      const response = await http<{ messages: { seq: number; status: string; content: string }[] }>(
-        running!.baseUrl,
-        `/chat/admin/sessions/${sessionId}`,
-        { headers: adminHeaders(admin) },
-      );
-      const reply = response.body.messages.find((m) => m.seq === 2);
-      return reply?.status === 'cancelled' && reply.content.length > 0 && reply.content.length < LONG_REPLY.length;
-    }, 5_000, 'cancelled reply stored');
+    await waitFor(
+      async () => {
+        const response = await http<{
+          messages: { seq: number; status: string; content: string }[];
+        }>(running!.baseUrl, `/chat/admin/sessions/${sessionId}`, { headers: adminHeaders(admin) });
+        const reply = response.body.messages.find((m) => m.seq === 2);
+        return (
+          reply?.status === 'cancelled' &&
+          reply.content.length > 0 &&
+          reply.content.length < LONG_REPLY.length
+        );
+      },
+      5_000,
+      'cancelled reply stored',
+    );
   });
 });

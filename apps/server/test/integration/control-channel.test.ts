@@ -24,7 +24,8 @@ function countingObserver() {
   return { observer, counts };
 }
 
-const subscribers = async (redis: Redis, channel: string): Promise<number> => ((await redis.pubsub('NUMSUB', channel)) as [string, number])[1];
+const subscribers = async (redis: Redis, channel: string): Promise<number> =>
+  ((await redis.pubsub('NUMSUB', channel)) as [string, number])[1];
 
 describe('the control channel on a real Redis', () => {
   let server: RedisServer;
@@ -46,7 +47,14 @@ describe('the control channel on a real Redis', () => {
     const client = createRedisClient(server.url, pino({ level: 'silent' }));
     const { observer, counts } = countingObserver();
     const received: ControlMessage[] = [];
-    const control = createControlChannel({ redis: client, channel, instanceId: 'me', logger: pino(capture), observer, onMessage: (m) => received.push(m) });
+    const control = createControlChannel({
+      redis: client,
+      channel,
+      instanceId: 'me',
+      logger: pino(capture),
+      observer,
+      onMessage: (m) => received.push(m),
+    });
     try {
       await waitFor(() => control.status().status === 'up', 5_000, 'subscribed');
       const sessionId = randomUUID();
@@ -60,12 +68,22 @@ describe('the control channel on a real Redis', () => {
       await publisher.publish(channel, JSON.stringify(valid));
       await waitFor(() => received.length > 0, 5_000, 'delivered');
       expect(received).toEqual([valid]);
-      expect(Object.fromEntries(counts)).toEqual({ 'invalid:json': 1, 'invalid:version': 1, 'invalid:shape': 1, 'invalid:too_large': 1, 'in:cancel': 1 });
+      expect(Object.fromEntries(counts)).toEqual({
+        'invalid:json': 1,
+        'invalid:version': 1,
+        'invalid:shape': 1,
+        'invalid:too_large': 1,
+        'in:cancel': 1,
+      });
       // A flood is counted in full but logged once a minute.
-      expect(capture.lines.filter((line) => line.msg === 'ignored invalid control messages')).toHaveLength(1);
+      expect(
+        capture.lines.filter((line) => line.msg === 'ignored invalid control messages'),
+      ).toHaveLength(1);
 
       // Our own publication comes back from Redis and is ignored; the publish is counted.
-      expect(await control.publish({ type: 'session_bound', sessionId, boundAt: Date.now() })).toBe(true);
+      expect(await control.publish({ type: 'session_bound', sessionId, boundAt: Date.now() })).toBe(
+        true,
+      );
       expect(counts.get('out:session_bound')).toBe(1);
       expect(await subscribers(publisher, channel)).toBe(1);
     } finally {
@@ -80,26 +98,50 @@ describe('the control channel on a real Redis', () => {
 
   it('joins two instances: router notices go out, the other instance acts on them', async () => {
     const channel = `test:${randomUUID()}`;
-    const clients = [createRedisClient(server.url, pino({ level: 'silent' })), createRedisClient(server.url, pino({ level: 'silent' }))];
+    const clients = [
+      createRedisClient(server.url, pino({ level: 'silent' })),
+      createRedisClient(server.url, pino({ level: 'silent' })),
+    ];
     const calls: string[] = [];
     const router = (name: string): ClusterRouter => ({
-      releaseSession: (id, options) => (calls.push(`${name} release ${id} ${options?.boundBefore}`), true),
+      releaseSession: (id, options) => (
+        calls.push(`${name} release ${id} ${options?.boundBefore}`),
+        true
+      ),
       cancelGeneration: (id) => (calls.push(`${name} cancel ${id}`), true),
-      endSession: (id, options) => (calls.push(`${name} end ${id} ${options?.reason}`), Promise.resolve(true)),
+      endSession: (id, options) => (
+        calls.push(`${name} end ${id} ${options?.reason}`),
+        Promise.resolve(true)
+      ),
     });
     const [a, b] = ['a', 'b'].map((name, i) =>
-      createCluster({ redis: clients[i], channel, instanceId: name, logger: pino({ level: 'silent' }), holds: () => true }),
+      createCluster({
+        redis: clients[i],
+        channel,
+        instanceId: name,
+        logger: pino({ level: 'silent' }),
+        holds: () => true,
+      }),
     ) as [ReturnType<typeof createCluster>, ReturnType<typeof createCluster>];
     a.attach(router('a'));
     b.attach(router('b'));
     try {
-      await waitFor(() => a.status().status === 'up' && b.status().status === 'up', 5_000, 'both subscribed');
+      await waitFor(
+        () => a.status().status === 'up' && b.status().status === 'up',
+        5_000,
+        'both subscribed',
+      );
       const sessionId = randomUUID();
       a.routerHooks.onSessionBound?.(sessionId, { connectionId: 'c1', boundAt: 42 });
       a.routerHooks.onClientControl?.({ type: 'cancel', sessionId });
       expect(await a.end(sessionId)).toBe(true);
       await waitFor(() => calls.length >= 4, 5_000, 'notices applied');
-      expect(calls).toEqual([`a end ${sessionId} admin`, `b release ${sessionId} 42`, `b cancel ${sessionId}`, `b end ${sessionId} remote`]);
+      expect(calls).toEqual([
+        `a end ${sessionId} admin`,
+        `b release ${sessionId} 42`,
+        `b cancel ${sessionId}`,
+        `b end ${sessionId} remote`,
+      ]);
     } finally {
       await a.close();
       await b.close();
@@ -112,7 +154,14 @@ describe('the control channel on a real Redis', () => {
     const client = createRedisClient(server.url, pino({ level: 'silent' }));
     const { observer, counts } = countingObserver();
     const received: ControlMessage[] = [];
-    const control = createControlChannel({ redis: client, channel, instanceId: 'me', logger: pino({ level: 'silent' }), observer, onMessage: (m) => received.push(m) });
+    const control = createControlChannel({
+      redis: client,
+      channel,
+      instanceId: 'me',
+      logger: pino({ level: 'silent' }),
+      observer,
+      onMessage: (m) => received.push(m),
+    });
     try {
       await waitFor(() => control.status().status === 'up', 5_000, 'subscribed');
       await server.stop();
@@ -125,7 +174,13 @@ describe('the control channel on a real Redis', () => {
       await waitFor(() => control.status().status === 'up', 10_000, 'back up');
       const other = new Redis(server.url);
       try {
-        const message = { v: 1, id: randomUUID(), origin: 'other', type: 'end_session', sessionId: randomUUID() };
+        const message = {
+          v: 1,
+          id: randomUUID(),
+          origin: 'other',
+          type: 'end_session',
+          sessionId: randomUUID(),
+        };
         await other.publish(channel, JSON.stringify(message));
         await waitFor(() => received.length === 1, 5_000, 'delivered after restart');
       } finally {

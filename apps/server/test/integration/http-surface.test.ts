@@ -53,19 +53,43 @@ describe('HTTP surface: page, security headers, errors, metrics', () => {
     const running = await start({}, { store: controlled.store });
     const missing = await http(running.baseUrl, '/nowhere');
     expect(missing.status).toBe(404);
-    expect(missing.body).toEqual({ code: 'ERR_SERVER_NOT_FOUND', message: 'not found', correlationId: missing.headers.get('x-request-id') });
+    expect(missing.body).toEqual({
+      code: 'ERR_SERVER_NOT_FOUND',
+      message: 'not found',
+      correlationId: missing.headers.get('x-request-id'),
+    });
 
     const admin = await running.token('root', ['admin']);
-    controlled.fail('listSessions', new Error('driver exploded at db.internal:27017 with secret details'));
-    const broken = await http(running.baseUrl, '/chat/admin/sessions', { headers: adminHeaders(admin) });
+    controlled.fail(
+      'listSessions',
+      new Error('driver exploded at db.internal:27017 with secret details'),
+    );
+    const broken = await http(running.baseUrl, '/chat/admin/sessions', {
+      headers: adminHeaders(admin),
+    });
     expect(broken.status).toBe(500);
-    expect(broken.body).toEqual({ code: 'ERR_SERVER_INTERNAL', message: 'internal error', correlationId: expect.any(String) });
+    expect(broken.body).toEqual({
+      code: 'ERR_SERVER_INTERNAL',
+      message: 'internal error',
+      correlationId: expect.any(String),
+    });
     expect(broken.text).not.toMatch(/exploded|secret|27017|\bat\s/);
 
-    controlled.fail('listSessions', new StorageError('ERR_STORAGE_UNAVAILABLE', 'listSessions: server selection timed out on db.internal'));
-    const unavailable = await http(running.baseUrl, '/chat/admin/sessions', { headers: adminHeaders(admin) });
+    controlled.fail(
+      'listSessions',
+      new StorageError(
+        'ERR_STORAGE_UNAVAILABLE',
+        'listSessions: server selection timed out on db.internal',
+      ),
+    );
+    const unavailable = await http(running.baseUrl, '/chat/admin/sessions', {
+      headers: adminHeaders(admin),
+    });
     expect(unavailable.status).toBe(503);
-    expect(unavailable.body).toMatchObject({ code: 'ERR_STORAGE_UNAVAILABLE', message: 'temporarily unavailable, try again' });
+    expect(unavailable.body).toMatchObject({
+      code: 'ERR_STORAGE_UNAVAILABLE',
+      message: 'temporarily unavailable, try again',
+    });
     expect(unavailable.text).not.toContain('db.internal');
 
     const tooBig = await http(running.baseUrl, `/chat/admin/sessions/${randomUUID()}/end`, {
@@ -83,7 +107,10 @@ describe('HTTP surface: page, security headers, errors, metrics', () => {
       body: 'hello',
     });
     expect(wrongType.status).toBe(415);
-    expect(await wrongType.json()).toMatchObject({ code: 'ERR_SERVER_INVALID_REQUEST', message: 'the request is not valid' });
+    expect(await wrongType.json()).toMatchObject({
+      code: 'ERR_SERVER_INVALID_REQUEST',
+      message: 'the request is not valid',
+    });
     const badJson = await fetch(`${running.baseUrl}${endPath}`, {
       method: 'POST',
       headers: { ...adminHeaders(admin), 'content-type': 'application/json' },
@@ -115,7 +142,8 @@ describe('HTTP surface: page, security headers, errors, metrics', () => {
     expect(metrics.status).toBe(200);
     expect(metrics.headers.get('content-type')).toMatch(/^text\/plain/);
     const text = metrics.text;
-    const value = (series: string): number => Number(new RegExp(`^${series.replace(/[{}"]/g, '\\$&')} (\\S+)$`, 'm').exec(text)?.[1]);
+    const value = (series: string): number =>
+      Number(new RegExp(`^${series.replace(/[{}"]/g, '\\$&')} (\\S+)$`, 'm').exec(text)?.[1]);
     expect(value('chatbox_websocket_connections')).toBe(1);
     expect(value('chatbox_websocket_connections_opened_total')).toBe(1);
     expect(value('chatbox_websocket_frames_in_total{type="send"}')).toBe(1);

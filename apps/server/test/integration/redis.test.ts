@@ -11,14 +11,17 @@ import { adminHeaders, http, startApp, waitFor } from '../support/harness.js';
 import type { RunningApp } from '../support/harness.js';
 import { nextFrame } from '../support/frames.js';
 
-const LONG_REPLY = Array.from({ length: 40 }, (_, i) => `Sentence ${i + 1} of a long reply.`).join(' ');
+const LONG_REPLY = Array.from({ length: 40 }, (_, i) => `Sentence ${i + 1} of a long reply.`).join(
+  ' ',
+);
 
 /** Replies to "long ..." slowly (about 3 s), to anything else at once. */
 function pacedDemo() {
   return createDemoProvider({
     delayMs: 15,
     chunkSize: 8,
-    reply: (request: LlmRequest) => (request.messages.at(-1)?.content.startsWith('long') === true ? LONG_REPLY : 'ok'),
+    reply: (request: LlmRequest) =>
+      request.messages.at(-1)?.content.startsWith('long') === true ? LONG_REPLY : 'ok',
   });
 }
 
@@ -30,7 +33,12 @@ const metric = (text: string, series: string): number =>
 
 async function endThroughAdmin(on: RunningApp, sessionId: string): Promise<number> {
   const admin = await on.token(`ender-${randomUUID()}`, ['admin']);
-  return (await http(on.baseUrl, `/chat/admin/sessions/${sessionId}/end`, { method: 'POST', headers: adminHeaders(admin) })).status;
+  return (
+    await http(on.baseUrl, `/chat/admin/sessions/${sessionId}/end`, {
+      method: 'POST',
+      headers: adminHeaders(admin),
+    })
+  ).status;
 }
 
 async function heldSession(app: RunningApp): Promise<{ client: WsTestClient; sessionId: string }> {
@@ -61,7 +69,8 @@ describe('several instances sharing Redis', () => {
     };
     a = await startApp(env, { store, llm: pacedDemo(), instanceId: 'instance-a' });
     b = await startApp(env, { store, llm: pacedDemo(), instanceId: 'instance-b' });
-    for (const app of [a, b]) await waitFor(async () => (await redisOf(app)).status === 'up', 5_000, 'control channel up');
+    for (const app of [a, b])
+      await waitFor(async () => (await redisOf(app)).status === 'up', 5_000, 'control channel up');
   }, 60_000);
 
   afterAll(async () => {
@@ -88,8 +97,12 @@ describe('several instances sharing Redis', () => {
     const admin = await a.token(`admin-${randomUUID()}`, ['admin']);
     const statuses: number[] = [];
     for (let i = 0; i < 6; i += 1) {
-      statuses.push((await http(a.baseUrl, '/chat/admin/sessions', { headers: adminHeaders(admin) })).status);
-      statuses.push((await http(b.baseUrl, '/chat/admin/sessions', { headers: adminHeaders(admin) })).status);
+      statuses.push(
+        (await http(a.baseUrl, '/chat/admin/sessions', { headers: adminHeaders(admin) })).status,
+      );
+      statuses.push(
+        (await http(b.baseUrl, '/chat/admin/sessions', { headers: adminHeaders(admin) })).status,
+      );
     }
     expect(statuses.filter((s) => s === 200)).toHaveLength(10);
     expect(statuses.slice(10)).toEqual([429, 429]);
@@ -110,12 +123,25 @@ describe('several instances sharing Redis', () => {
   });
 
   it('ends a session from one instance and closes its connection on the other', async () => {
-    const before = metric((await http(b.baseUrl, '/metrics')).text, 'chatbox_control_messages_in_total{type="end_session"}');
+    const before = metric(
+      (await http(b.baseUrl, '/metrics')).text,
+      'chatbox_control_messages_in_total{type="end_session"}',
+    );
     const { client, sessionId } = await heldSession(b);
     expect(await endThroughAdmin(a, sessionId)).toBe(200);
     expect((await client.closed).code).toBe(4002);
-    expect(metric((await http(b.baseUrl, '/metrics')).text, 'chatbox_control_messages_in_total{type="end_session"}')).toBe(before + 1);
-    expect(metric((await http(a.baseUrl, '/metrics')).text, 'chatbox_control_messages_out_total{type="end_session"}')).toBeGreaterThanOrEqual(1);
+    expect(
+      metric(
+        (await http(b.baseUrl, '/metrics')).text,
+        'chatbox_control_messages_in_total{type="end_session"}',
+      ),
+    ).toBe(before + 1);
+    expect(
+      metric(
+        (await http(a.baseUrl, '/metrics')).text,
+        'chatbox_control_messages_out_total{type="end_session"}',
+      ),
+    ).toBeGreaterThanOrEqual(1);
   });
 
   it('moves a streaming client to the other instance and forwards its cancel to the generating one', async () => {
@@ -137,9 +163,13 @@ describe('several instances sharing Redis', () => {
     const done = await nextFrame(second, 'done', (frame) => frame.seq === 2, 5_000);
     expect(done.status).toBe('cancelled');
     const admin = await b.token(`reader-${randomUUID()}`, ['admin']);
-    const stored = await http<{ messages: { seq: number; status: string; content: string }[] }>(b.baseUrl, `/chat/admin/sessions/${sessionId}`, {
-      headers: adminHeaders(admin),
-    });
+    const stored = await http<{ messages: { seq: number; status: string; content: string }[] }>(
+      b.baseUrl,
+      `/chat/admin/sessions/${sessionId}`,
+      {
+        headers: adminHeaders(admin),
+      },
+    );
     const reply = stored.body.messages.find((m) => m.seq === 2);
     expect(reply?.status).toBe('cancelled');
     expect(reply!.content.length).toBeLessThan(LONG_REPLY.length);
@@ -150,22 +180,39 @@ describe('several instances sharing Redis', () => {
     try {
       const report = await http<ReadinessReport>(a.baseUrl, '/readyz');
       expect(report.status).toBe(200);
-      expect(report.body.checks.limiter).toEqual({ status: expect.stringMatching(/down|connecting/), backend: 'redis' });
-      expect(report.body.checks.redis).toMatchObject({ status: expect.stringMatching(/down|connecting/), subscribed: false });
+      expect(report.body.checks.limiter).toEqual({
+        status: expect.stringMatching(/down|connecting/),
+        backend: 'redis',
+      });
+      expect(report.body.checks.redis).toMatchObject({
+        status: expect.stringMatching(/down|connecting/),
+        subscribed: false,
+      });
       const client = await a.connect(await a.token(`outage-${randomUUID()}`));
       client.send({ type: 'send', clientMessageId: randomUUID(), content: 'still there?' });
       const done = await nextFrame(client, 'done', undefined, 10_000);
       expect(done.status).toBe('complete');
       const admin = await a.token(`outage-admin-${randomUUID()}`, ['admin']);
-      expect((await http(a.baseUrl, '/chat/admin/sessions', { headers: adminHeaders(admin) })).status).toBe(200);
+      expect(
+        (await http(a.baseUrl, '/chat/admin/sessions', { headers: adminHeaders(admin) })).status,
+      ).toBe(200);
       const metrics = (await http(a.baseUrl, '/metrics')).text;
-      expect(metric(metrics, 'chatbox_rate_limiter_backend_errors_total{operation="consume"}')).toBeGreaterThan(0);
-      expect(metric(metrics, 'chatbox_control_messages_publish_failures_total{type="session_bound"}')).toBeGreaterThan(0);
+      expect(
+        metric(metrics, 'chatbox_rate_limiter_backend_errors_total{operation="consume"}'),
+      ).toBeGreaterThan(0);
+      expect(
+        metric(metrics, 'chatbox_control_messages_publish_failures_total{type="session_bound"}'),
+      ).toBeGreaterThan(0);
       expect(metric(metrics, 'chatbox_redis_up{connection="subscriber"}')).toBe(0);
     } finally {
       await redis.restart();
     }
-    for (const app of [a, b]) await waitFor(async () => (await redisOf(app)).status === 'up', 10_000, 'control channel back');
+    for (const app of [a, b])
+      await waitFor(
+        async () => (await redisOf(app)).status === 'up',
+        10_000,
+        'control channel back',
+      );
     const { client, sessionId } = await heldSession(a);
     expect(await endThroughAdmin(b, sessionId)).toBe(200);
     expect((await client.closed).code).toBe(4002);

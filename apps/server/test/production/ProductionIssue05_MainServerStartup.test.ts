@@ -7,7 +7,10 @@ import type { ServerProcess } from '../support/process.js';
 import { nextFrame } from '../support/frames.js';
 
 const DEADLINE_MS = 5_000;
-const ENV = { CHATBOX_SHUTDOWN_DEADLINE_MS: String(DEADLINE_MS), CHATBOX_SHUTDOWN_DRAIN_MS: '1000' };
+const ENV = {
+  CHATBOX_SHUTDOWN_DEADLINE_MS: String(DEADLINE_MS),
+  CHATBOX_SHUTDOWN_DRAIN_MS: '1000',
+};
 
 // Finding 05: the old main only waited for signals; no route was registered and nothing listened.
 describe('ProductionIssue05_MainServerStartup', () => {
@@ -25,9 +28,17 @@ describe('ProductionIssue05_MainServerStartup', () => {
     expect(startupMs).toBeLessThan(15_000);
 
     // The first log lines say it runs on embedded defaults.
-    const first = logLines(server).slice(0, 6).map((line) => String(line.msg));
+    const first = logLines(server)
+      .slice(0, 6)
+      .map((line) => String(line.msg));
     expect(first[0]).toBe('chatbox starting in development');
-    expect(first).toEqual(expect.arrayContaining([expect.stringContaining('in-memory store'), expect.stringContaining('in-memory rate limiter'), expect.stringContaining('demo model')]));
+    expect(first).toEqual(
+      expect.arrayContaining([
+        expect.stringContaining('in-memory store'),
+        expect.stringContaining('in-memory rate limiter'),
+        expect.stringContaining('demo model'),
+      ]),
+    );
 
     // The development banner: a ready-to-open URL with a user token, and an admin token.
     await server.line((line) => line.includes('curl -H'));
@@ -39,7 +50,11 @@ describe('ProductionIssue05_MainServerStartup', () => {
     expect(adminToken).toBeDefined();
 
     expect((await http(server.baseUrl, '/healthz')).status).toBe(200);
-    await waitFor(async () => (await http(server!.baseUrl, '/readyz')).status === 200, 10_000, 'ready');
+    await waitFor(
+      async () => (await http(server!.baseUrl, '/readyz')).status === 200,
+      10_000,
+      'ready',
+    );
     const page = await http(server.baseUrl, '/');
     expect(page.status).toBe(200);
     expect(page.text).toContain('<title>chatbox</title>');
@@ -64,20 +79,33 @@ describe('ProductionIssue05_MainServerStartup', () => {
     }
     expect(reply).toContain('hello from the production suite');
 
-    const sessions = await http<{ sessions: { id: string; userId: string }[] }>(server.baseUrl, '/chat/admin/sessions', {
-      headers: { authorization: `Bearer ${adminToken}` },
-    });
+    const sessions = await http<{ sessions: { id: string; userId: string }[] }>(
+      server.baseUrl,
+      '/chat/admin/sessions',
+      {
+        headers: { authorization: `Bearer ${adminToken}` },
+      },
+    );
     expect(sessions.status).toBe(200);
-    expect(sessions.body.sessions).toEqual([expect.objectContaining({ id: session.sessionId, userId: 'demo-user' })]);
+    expect(sessions.body.sessions).toEqual([
+      expect.objectContaining({ id: session.sessionId, userId: 'demo-user' }),
+    ]);
     expect((await http(server.baseUrl, '/chat/admin/sessions')).status).toBe(401);
     const metrics = await http(server.baseUrl, '/metrics');
     expect(metrics.status).toBe(200);
-    expect(metrics.text).toMatch(/^chatbox_generation_duration_seconds_count\{status="complete"\} 1$/m);
+    expect(metrics.text).toMatch(
+      /^chatbox_generation_duration_seconds_count\{status="complete"\} 1$/m,
+    );
 
     const signalledAt = server.signal('SIGTERM');
     const exit = await server.exited;
     const shutdownMs = exit.at - signalledAt;
-    recordFigure('05', 'shutdown time (SIGTERM to exit, one idle socket)', Math.round(shutdownMs), 'ms');
+    recordFigure(
+      '05',
+      'shutdown time (SIGTERM to exit, one idle socket)',
+      Math.round(shutdownMs),
+      'ms',
+    );
     expect(exit).toMatchObject({ code: 0, signal: null });
     expect(shutdownMs).toBeLessThan(DEADLINE_MS);
     expect((await client.closed).code).toBe(1001);
@@ -92,6 +120,8 @@ describe('ProductionIssue05_MainServerStartup', () => {
     const exit = await server.exited;
     expect(exit).toMatchObject({ code: 0, signal: null });
     expect(exit.at - signalledAt).toBeLessThan(DEADLINE_MS);
-    expect(logLines(server).find((line) => line.msg === 'shutting down')).toMatchObject({ signal: 'SIGINT' });
+    expect(logLines(server).find((line) => line.msg === 'shutting down')).toMatchObject({
+      signal: 'SIGINT',
+    });
   });
 });

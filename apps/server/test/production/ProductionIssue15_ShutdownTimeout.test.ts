@@ -1,7 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import { createMongoStore } from '@chatbox/storage';
-import { connectWs, mintToken, randomSecret, recordFigure, startMongo, uniqueDbName } from '@chatbox/testkit';
+import {
+  connectWs,
+  mintToken,
+  randomSecret,
+  recordFigure,
+  startMongo,
+  uniqueDbName,
+} from '@chatbox/testkit';
 import type { MongoServer, WsTestClient } from '@chatbox/testkit';
 import { http, waitFor } from '../support/harness.js';
 import { listening, spawnServer } from '../support/process.js';
@@ -12,9 +19,16 @@ const DEADLINE_MS = 4_000;
 const DRAIN_MS = 300;
 const STREAMS = 3;
 
-async function openStream(server: ServerProcess, secret: string, user: string): Promise<{ client: WsTestClient; sessionId: string; received: () => string }> {
+async function openStream(
+  server: ServerProcess,
+  secret: string,
+  user: string,
+): Promise<{ client: WsTestClient; sessionId: string; received: () => string }> {
   const token = await mintToken({ secret, sub: user });
-  const client = await connectWs(`ws://127.0.0.1:${server.port}/chat/ws`, { origin: server.baseUrl, protocols: ['chat.v1', `bearer.${token}`] });
+  const client = await connectWs(`ws://127.0.0.1:${server.port}/chat/ws`, {
+    origin: server.baseUrl,
+    protocols: ['chat.v1', `bearer.${token}`],
+  });
   client.send({ type: 'send', clientMessageId: randomUUID(), content: `a question from ${user}` });
   const { sessionId } = await nextFrame(client, 'session');
   await nextFrame(client, 'delta', undefined, 10_000);
@@ -57,8 +71,14 @@ describe('ProductionIssue15_ShutdownTimeout', () => {
       CHATBOX_SHUTDOWN_DEADLINE_MS: String(DEADLINE_MS),
     });
     await listening(server, 60_000);
-    await waitFor(async () => (await http(server!.baseUrl, '/readyz')).status === 200, 20_000, 'ready (store connected)');
-    const streams = await Promise.all(Array.from({ length: STREAMS }, (_, i) => openStream(server!, secret, `user-${i}`)));
+    await waitFor(
+      async () => (await http(server!.baseUrl, '/readyz')).status === 200,
+      20_000,
+      'ready (store connected)',
+    );
+    const streams = await Promise.all(
+      Array.from({ length: STREAMS }, (_, i) => openStream(server!, secret, `user-${i}`)),
+    );
 
     const signalledAt = server.signal('SIGTERM');
     let notReadyAt: number | undefined;
@@ -69,7 +89,12 @@ describe('ProductionIssue15_ShutdownTimeout', () => {
     }
     const exit = await server.exited;
     const shutdownMs = exit.at - signalledAt;
-    recordFigure('15', `shutdown time with ${STREAMS} active streams (SIGTERM to exit)`, Math.round(shutdownMs), 'ms');
+    recordFigure(
+      '15',
+      `shutdown time with ${STREAMS} active streams (SIGTERM to exit)`,
+      Math.round(shutdownMs),
+      'ms',
+    );
     expect(notReadyAt).toBeDefined();
     expect(notReadyAt! - signalledAt).toBeLessThan(DRAIN_MS);
     expect(exit).toMatchObject({ code: 0, signal: null });

@@ -1,6 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
-import { connectWs, mintToken, randomSecret, recordFigure, startFaultProxy, startMongo, uniqueDbName } from '@chatbox/testkit';
+import {
+  connectWs,
+  mintToken,
+  randomSecret,
+  recordFigure,
+  startFaultProxy,
+  startMongo,
+  uniqueDbName,
+} from '@chatbox/testkit';
 import type { FaultProxy, MongoServer } from '@chatbox/testkit';
 import type { ReadinessReport } from '../../src/health.js';
 import { http, waitFor } from '../support/harness.js';
@@ -57,12 +65,20 @@ describe('ProductionIssue16_HealthAndReadiness', () => {
       const ready = await http<ReadinessReport>(server.baseUrl, '/readyz');
       expect(live.status).toBe(200);
       expect(ready.status).toBe(503);
-      expect(ready.body).toMatchObject({ status: 'booting', ready: false, checks: { storage: { status: 'connecting', backend: 'mongodb' } } });
+      expect(ready.body).toMatchObject({
+        status: 'booting',
+        ready: false,
+        checks: { storage: { status: 'connecting', backend: 'mongodb' } },
+      });
       await new Promise((resolve) => setTimeout(resolve, 200));
     }
     const upAt = performance.now();
     proxy.setMode({ kind: 'pass' });
-    await waitFor(async () => (await http(server!.baseUrl, '/readyz')).status === 200, 20_000, 'ready after storage came up');
+    await waitFor(
+      async () => (await http(server!.baseUrl, '/readyz')).status === 200,
+      20_000,
+      'ready after storage came up',
+    );
     recordFigure('16', 'storage up to ready', Math.round(performance.now() - upAt), 'ms');
   }, 60_000);
 
@@ -73,7 +89,11 @@ describe('ProductionIssue16_HealthAndReadiness', () => {
       CHATBOX_STORAGE_DATABASE: uniqueDbName('p16'),
     });
     await listening(server);
-    await waitFor(async () => (await http(server!.baseUrl, '/readyz')).status === 200, 20_000, 'ready');
+    await waitFor(
+      async () => (await http(server!.baseUrl, '/readyz')).status === 200,
+      20_000,
+      'ready',
+    );
     proxy.setMode({ kind: 'blackhole' });
     const live = await timed(() => http(server!.baseUrl, '/healthz'));
     expect(live.value.status).toBe(200);
@@ -81,7 +101,9 @@ describe('ProductionIssue16_HealthAndReadiness', () => {
     expect(live.ms).toBeLessThan(1_000);
     // The cached ping expires; the next probe pings (bounded by its timeout) and reports `down`.
     await waitFor(
-      async () => (await http<ReadinessReport>(server!.baseUrl, '/readyz')).body.checks.storage.status === 'down',
+      async () =>
+        (await http<ReadinessReport>(server!.baseUrl, '/readyz')).body.checks.storage.status ===
+        'down',
       15_000,
       'storage reported down',
     );
@@ -100,9 +122,16 @@ describe('ProductionIssue16_HealthAndReadiness', () => {
       CHATBOX_SHUTDOWN_DEADLINE_MS: '4000',
     });
     await listening(server);
-    await waitFor(async () => (await http(server!.baseUrl, '/readyz')).status === 200, 10_000, 'ready');
+    await waitFor(
+      async () => (await http(server!.baseUrl, '/readyz')).status === 200,
+      10_000,
+      'ready',
+    );
     const token = await mintToken({ secret, sub: 'drainer' });
-    const client = await connectWs(`ws://127.0.0.1:${server.port}/chat/ws`, { origin: server.baseUrl, protocols: ['chat.v1', `bearer.${token}`] });
+    const client = await connectWs(`ws://127.0.0.1:${server.port}/chat/ws`, {
+      origin: server.baseUrl,
+      protocols: ['chat.v1', `bearer.${token}`],
+    });
     client.send({ type: 'send', clientMessageId: randomUUID(), content: 'keep streaming' });
     await nextFrame(client, 'delta', undefined, 10_000);
     server.signal('SIGTERM');
@@ -113,7 +142,10 @@ describe('ProductionIssue16_HealthAndReadiness', () => {
     expect((await http(server.baseUrl, '/healthz')).status).toBe(200);
     // New WebSocket upgrades are refused while draining.
     await expect(
-      connectWs(`ws://127.0.0.1:${server.port}/chat/ws`, { origin: server.baseUrl, protocols: ['chat.v1', `bearer.${token}`] }),
+      connectWs(`ws://127.0.0.1:${server.port}/chat/ws`, {
+        origin: server.baseUrl,
+        protocols: ['chat.v1', `bearer.${token}`],
+      }),
     ).rejects.toMatchObject({ statusCode: 503 });
     expect((await server.exited).code).toBe(0);
     await client.closed;

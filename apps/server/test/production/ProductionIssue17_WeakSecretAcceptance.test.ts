@@ -6,11 +6,27 @@ import type { ServerProcess } from '../support/process.js';
 
 // Weak values are built at run time; each is refused for the reason named.
 const WEAK: readonly { name: string; value: () => string; code: string }[] = [
-  { name: 'test123 (the review’s example)', value: () => ['test', '123'].join(''), code: 'secret_too_short' },
-  { name: 'a short random secret (12 bytes)', value: () => randomSecret(12), code: 'secret_too_short' },
+  {
+    name: 'test123 (the review’s example)',
+    value: () => ['test', '123'].join(''),
+    code: 'secret_too_short',
+  },
+  {
+    name: 'a short random secret (12 bytes)',
+    value: () => randomSecret(12),
+    code: 'secret_too_short',
+  },
   { name: 'a long low-entropy secret', value: () => 'ab'.repeat(24), code: 'secret_low_entropy' },
-  { name: 'a placeholder', value: () => ['CHANGE', 'ME'].join('-').repeat(4), code: 'secret_placeholder' },
-  { name: 'a published default', value: () => ['your', '256', 'bit', 'secret'].join('-'), code: 'secret_known_default' },
+  {
+    name: 'a placeholder',
+    value: () => ['CHANGE', 'ME'].join('-').repeat(4),
+    code: 'secret_placeholder',
+  },
+  {
+    name: 'a published default',
+    value: () => ['your', '256', 'bit', 'secret'].join('-'),
+    code: 'secret_known_default',
+  },
 ];
 
 const PRODUCTION_ENV = {
@@ -31,7 +47,10 @@ describe('ProductionIssue17_WeakSecretAcceptance', () => {
     for (const weak of WEAK) {
       it(`refuses to start in ${env} with ${weak.name}, saying why`, async () => {
         const secret = weak.value();
-        server = await spawnServer({ ...(env === 'production' ? PRODUCTION_ENV : {}), CHATBOX_AUTH_JWT_SECRET: secret });
+        server = await spawnServer({
+          ...(env === 'production' ? PRODUCTION_ENV : {}),
+          CHATBOX_AUTH_JWT_SECRET: secret,
+        });
         const exit = await server.exited;
         expect(exit.code).toBe(1);
         const stderr = server.stderr.join('\n');
@@ -53,15 +72,25 @@ describe('ProductionIssue17_WeakSecretAcceptance', () => {
     const forged = await mintToken({ secret: weakKey, sub: 'mallory', roles: ['user', 'admin'] });
     const origin = 'https://chat.example.com';
     const url = `ws://127.0.0.1:${server.port}/chat/ws`;
-    await expect(connectWs(url, { origin, protocols: ['chat.v1', `bearer.${forged}`] })).rejects.toMatchObject({ statusCode: 401 });
-    const admin = await http(server.baseUrl, '/chat/admin/sessions', { headers: { authorization: `Bearer ${forged}` } });
+    await expect(
+      connectWs(url, { origin, protocols: ['chat.v1', `bearer.${forged}`] }),
+    ).rejects.toMatchObject({ statusCode: 401 });
+    const admin = await http(server.baseUrl, '/chat/admin/sessions', {
+      headers: { authorization: `Bearer ${forged}` },
+    });
     expect(admin.status).toBe(401);
     expect(admin.body).toMatchObject({ code: 'ERR_SERVER_UNAUTHORIZED' });
     // The same claims signed with the configured secret are accepted: only the key differs.
     const genuine = await mintToken({ secret, sub: 'mallory', roles: ['user', 'admin'] });
     const client = await connectWs(url, { origin, protocols: ['chat.v1', `bearer.${genuine}`] });
     await client.close();
-    expect((await http(server.baseUrl, '/chat/admin/sessions', { headers: { authorization: `Bearer ${genuine}` } })).status).toBe(200);
+    expect(
+      (
+        await http(server.baseUrl, '/chat/admin/sessions', {
+          headers: { authorization: `Bearer ${genuine}` },
+        })
+      ).status,
+    ).toBe(200);
     // Production never mints development tokens.
     expect(server.stdout.join('\n')).not.toContain('#token=');
   });

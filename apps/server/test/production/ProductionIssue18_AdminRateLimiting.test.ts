@@ -34,7 +34,9 @@ describe('ProductionIssue18_AdminRateLimiting', () => {
   });
 
   const list = (token: string | undefined, headers: Record<string, string> = {}) =>
-    http(running.baseUrl, '/chat/admin/sessions', { headers: token === undefined ? headers : adminHeaders(token, headers) });
+    http(running.baseUrl, '/chat/admin/sessions', {
+      headers: token === undefined ? headers : adminHeaders(token, headers),
+    });
 
   it(`1,000 rapid requests by one admin: the first ${LIMIT} succeed, the rest get 429 with Retry-After`, async () => {
     const started = performance.now();
@@ -43,7 +45,12 @@ describe('ProductionIssue18_AdminRateLimiting', () => {
       const batch = Array.from({ length: Math.min(BATCH, REQUESTS - sent) }, () => list(first));
       results.push(...(await Promise.all(batch)));
     }
-    recordFigure('18', '1,000 admin requests, wall time', Math.round(performance.now() - started), 'ms');
+    recordFigure(
+      '18',
+      '1,000 admin requests, wall time',
+      Math.round(performance.now() - started),
+      'ms',
+    );
     expect(results).toHaveLength(REQUESTS);
     expect(results.slice(0, LIMIT).every((r) => r.status === 200)).toBe(true);
     const refused = results.slice(LIMIT);
@@ -53,13 +60,19 @@ describe('ProductionIssue18_AdminRateLimiting', () => {
       const retryAfter = Number(response.headers.get('retry-after'));
       expect(retryAfter).toBeGreaterThanOrEqual(1);
       expect(retryAfter).toBeLessThanOrEqual(60);
-      expect(response.body).toMatchObject({ code: 'ERR_SERVER_RATE_LIMITED', correlationId: expect.any(String) });
+      expect(response.body).toMatchObject({
+        code: 'ERR_SERVER_RATE_LIMITED',
+        correlationId: expect.any(String),
+      });
     }
   });
 
   it('a spoofed X-Forwarded-For changes nothing (S9)', async () => {
     for (let i = 0; i < 20; i += 1) {
-      const spoofed = await list(first, { 'x-forwarded-for': spoofedIp(), 'x-real-ip': spoofedIp() });
+      const spoofed = await list(first, {
+        'x-forwarded-for': spoofedIp(),
+        'x-real-ip': spoofedIp(),
+      });
       expect(spoofed.status).toBe(429);
     }
   });
@@ -73,14 +86,20 @@ describe('ProductionIssue18_AdminRateLimiting', () => {
   it('a user token gets 403 and an anonymous request 401, whatever the rate', async () => {
     const forbidden = await Promise.all(Array.from({ length: 100 }, () => list(user)));
     expect(forbidden.every((r) => r.status === 403)).toBe(true);
-    const anonymous = await Promise.all(Array.from({ length: 100 }, () => list(undefined, { 'x-forwarded-for': spoofedIp() })));
+    const anonymous = await Promise.all(
+      Array.from({ length: 100 }, () => list(undefined, { 'x-forwarded-for': spoofedIp() })),
+    );
     expect(anonymous.every((r) => r.status === 401)).toBe(true);
   });
 
   it('every admin action is audit-logged with who, what, when and the outcome', async () => {
-    const audit = await http<{ entries: AuditEntry[]; total: number }>(running.baseUrl, '/chat/admin/audit?limit=1000', {
-      headers: adminHeaders(second),
-    });
+    const audit = await http<{ entries: AuditEntry[]; total: number }>(
+      running.baseUrl,
+      '/chat/admin/audit?limit=1000',
+      {
+        headers: adminHeaders(second),
+      },
+    );
     expect(audit.status).toBe(200);
     // 1,000 + 20 by the first admin, 1 by the second, 200 refused, and this one.
     expect(audit.body.total).toBeGreaterThanOrEqual(REQUESTS + 20 + 1 + 200);
@@ -88,9 +107,17 @@ describe('ProductionIssue18_AdminRateLimiting', () => {
     const ok = entries.filter((e) => e.actor === 'admin-one' && e.outcome === 'ok');
     const limited = entries.filter((e) => e.actor === 'admin-one' && e.outcome === 'rate_limited');
     expect(limited.length).toBeGreaterThan(500);
-    expect(entries.some((e) => e.actor === 'admin-two' && e.action === 'sessions.list' && e.outcome === 'ok')).toBe(true);
-    expect(entries.filter((e) => e.actor === 'plain-user' && e.outcome === 'forbidden')).toHaveLength(100);
-    expect(entries.filter((e) => e.actor === null && e.outcome === 'unauthorized')).toHaveLength(100);
+    expect(
+      entries.some(
+        (e) => e.actor === 'admin-two' && e.action === 'sessions.list' && e.outcome === 'ok',
+      ),
+    ).toBe(true);
+    expect(
+      entries.filter((e) => e.actor === 'plain-user' && e.outcome === 'forbidden'),
+    ).toHaveLength(100);
+    expect(entries.filter((e) => e.actor === null && e.outcome === 'unauthorized')).toHaveLength(
+      100,
+    );
     // Each entry names the response it audits: its correlation id is that response's request id.
     const refusedIds = new Set(results.slice(LIMIT).map((r) => r.headers.get('x-request-id')));
     const sample = limited.find((e) => refusedIds.has(e.correlationId));

@@ -5,7 +5,11 @@ export type FrameType = OutboundFrame['type'];
 export type FrameOf<T extends FrameType> = Extract<OutboundFrame, { type: T }>;
 
 function isFrame(value: unknown): value is OutboundFrame {
-  return typeof value === 'object' && value !== null && typeof (value as { type?: unknown }).type === 'string';
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as { type?: unknown }).type === 'string'
+  );
 }
 
 /** The next server frame of one of `types` (and matching `where`), typed by the protocol. */
@@ -17,7 +21,8 @@ export async function nextFrame<T extends FrameType>(
 ): Promise<FrameOf<T>> {
   const wanted: readonly FrameType[] = Array.isArray(types) ? types : [types as T];
   const frame: unknown = await client.next(
-    (candidate: unknown) => isFrame(candidate) && wanted.includes(candidate.type) && where(candidate as FrameOf<T>),
+    (candidate: unknown) =>
+      isFrame(candidate) && wanted.includes(candidate.type) && where(candidate as FrameOf<T>),
     timeoutMs,
   );
   return frame as FrameOf<T>;
@@ -25,5 +30,7 @@ export async function nextFrame<T extends FrameType>(
 
 /** Every frame of `type` received so far. */
 export function received<T extends FrameType>(client: WsTestClient, type: T): FrameOf<T>[] {
-  return client.received.filter((frame): frame is FrameOf<T> => isFrame(frame) && frame.type === type);
+  return client.received.filter(
+    (frame): frame is FrameOf<T> => isFrame(frame) && frame.type === type,
+  );
 }

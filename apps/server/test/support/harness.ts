@@ -60,7 +60,8 @@ export async function startApp(
   options: BuildAppOptions & { configOverride?: (config: Config) => Config } = {},
 ): Promise<RunningApp> {
   const built = testConfig(env);
-  const config = options.configOverride === undefined ? built.config : options.configOverride(built.config);
+  const config =
+    options.configOverride === undefined ? built.config : options.configOverride(built.config);
   const app = await buildApp(config, options);
   await app.listen({ host: '127.0.0.1', port: 0 });
   const address = app.server.address();
@@ -77,9 +78,17 @@ export async function startApp(
     wsUrl,
     origin,
     token: (sub, roles = ['user'], extra = {}) =>
-      mintToken({ secret: built.secret, sub, roles, ...(extra.expiresInSec === undefined ? {} : { expiresInSec: extra.expiresInSec }) }),
+      mintToken({
+        secret: built.secret,
+        sub,
+        roles,
+        ...(extra.expiresInSec === undefined ? {} : { expiresInSec: extra.expiresInSec }),
+      }),
     async connect(token, connectOptions = {}) {
-      const client = await connectWs(wsUrl, { origin: connectOptions.origin ?? origin, protocols: ['chat.v1', `bearer.${token}`] });
+      const client = await connectWs(wsUrl, {
+        origin: connectOptions.origin ?? origin,
+        protocols: ['chat.v1', `bearer.${token}`],
+      });
       clients.push(client);
       return client;
     },
@@ -105,7 +114,10 @@ export async function http<T = Record<string, unknown>>(
 ): Promise<HttpResult<T>> {
   const response = await fetch(`${baseUrl}${path}`, {
     method: init.method ?? 'GET',
-    headers: { ...(init.body === undefined ? {} : { 'content-type': 'application/json' }), ...init.headers },
+    headers: {
+      ...(init.body === undefined ? {} : { 'content-type': 'application/json' }),
+      ...init.headers,
+    },
     ...(init.body === undefined ? {} : { body: JSON.stringify(init.body) }),
   });
   const text = await response.text();
@@ -118,12 +130,19 @@ export async function http<T = Record<string, unknown>>(
   return { status: response.status, headers: response.headers, body: body as T, text };
 }
 
-export function adminHeaders(token: string, extra: Record<string, string> = {}): Record<string, string> {
+export function adminHeaders(
+  token: string,
+  extra: Record<string, string> = {},
+): Record<string, string> {
   return { authorization: `Bearer ${token}`, ...extra };
 }
 
 /** Waits until `check` is true, polling; rejects after `timeoutMs`. */
-export async function waitFor(check: () => boolean | Promise<boolean>, timeoutMs = 5_000, label = 'condition'): Promise<void> {
+export async function waitFor(
+  check: () => boolean | Promise<boolean>,
+  timeoutMs = 5_000,
+  label = 'condition',
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await check())) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${label}`);

@@ -39,12 +39,21 @@ function baseEnv(): Record<string, string> {
   return env;
 }
 
-export async function spawnServer(env: Record<string, string>, options: { port?: number } = {}): Promise<ServerProcess> {
-  if (!existsSync(MAIN_JS)) throw new Error(`${MAIN_JS} is missing: run the package's test script, which builds first`);
+export async function spawnServer(
+  env: Record<string, string>,
+  options: { port?: number } = {},
+): Promise<ServerProcess> {
+  if (!existsSync(MAIN_JS))
+    throw new Error(`${MAIN_JS} is missing: run the package's test script, which builds first`);
   const port = options.port ?? (await freePort());
   const startedAt = performance.now();
   const child = spawn(process.execPath, [MAIN_JS], {
-    env: { ...baseEnv(), CHATBOX_SERVER_HOST: '127.0.0.1', CHATBOX_SERVER_PORT: String(port), ...env },
+    env: {
+      ...baseEnv(),
+      CHATBOX_SERVER_HOST: '127.0.0.1',
+      CHATBOX_SERVER_PORT: String(port),
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const stdout: string[] = [];
@@ -90,12 +99,20 @@ export async function spawnServer(env: Record<string, string>, options: { port?:
         };
         const timer = setTimeout(() => {
           done();
-          reject(new Error(`no matching line within ${timeoutMs} ms; stderr: ${stderr.join('\n').slice(-2_000)}`));
+          reject(
+            new Error(
+              `no matching line within ${timeoutMs} ms; stderr: ${stderr.join('\n').slice(-2_000)}`,
+            ),
+          );
         }, timeoutMs);
         listeners.add(listener);
         void exited.then((exit) => {
           done();
-          reject(new Error(`server exited (${exit.code ?? exit.signal}); stderr: ${stderr.join('\n').slice(-2_000)}`));
+          reject(
+            new Error(
+              `server exited (${exit.code ?? exit.signal}); stderr: ${stderr.join('\n').slice(-2_000)}`,
+            ),
+          );
         });
       });
     },

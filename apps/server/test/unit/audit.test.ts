@@ -5,7 +5,15 @@ import type { AuditEntry } from '../../src/admin/audit.js';
 import { LogCapture } from '../support/harness.js';
 
 function entry(i: number): AuditEntry {
-  return { at: new Date(i).toISOString(), actor: `admin-${i}`, action: 'sessions.list', target: null, outcome: 'ok', status: 200, correlationId: `c-${i}` };
+  return {
+    at: new Date(i).toISOString(),
+    actor: `admin-${i}`,
+    action: 'sessions.list',
+    target: null,
+    outcome: 'ok',
+    status: 200,
+    correlationId: `c-${i}`,
+  };
 }
 
 describe('audit log', () => {

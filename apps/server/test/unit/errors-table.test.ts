@@ -18,13 +18,16 @@ describe('the error table', () => {
       expect(mapping.http).toBeGreaterThanOrEqual(400);
       expect(mapping.http).toBeLessThan(600);
       expect(WIRE_ERROR_CODES).toContain(mapping.wire);
-      if (mapping.close !== undefined) expect([1001, 1008, 1012, 1013, 4001]).toContain(mapping.close);
+      if (mapping.close !== undefined)
+        expect([1001, 1008, 1012, 1013, 4001]).toContain(mapping.close);
     }
   });
 
   it('is documented row for row in the README', () => {
     for (const [code, mapping] of entries) {
-      const row = README.split('\n').find((line) => line.startsWith(`| \`${code}\` | `) && /^\|[^|]+\| \d{3} \|/.test(line));
+      const row = README.split('\n').find(
+        (line) => line.startsWith(`| \`${code}\` | `) && /^\|[^|]+\| \d{3} \|/.test(line),
+      );
       expect(row).toBeDefined();
       const cells = row!.split('|').map((cell) => cell.trim());
       expect(cells[2]).toBe(String(mapping.http));

@@ -6,8 +6,15 @@ import { LogCapture, testConfig } from '../support/harness.js';
 
 describe('limiters', () => {
   it('limits messages and generations per user in memory', async () => {
-    const { config } = testConfig({ CHATBOX_RATE_LIMIT_MESSAGES_PER_MINUTE: '2', CHATBOX_RATE_LIMIT_CONCURRENT_GENERATIONS_PER_USER: '1' });
-    const limiters = createLimiters({ config: config.rateLimit, maxConnectionsPerUser: 5, logger: pino({ level: 'silent' }) });
+    const { config } = testConfig({
+      CHATBOX_RATE_LIMIT_MESSAGES_PER_MINUTE: '2',
+      CHATBOX_RATE_LIMIT_CONCURRENT_GENERATIONS_PER_USER: '1',
+    });
+    const limiters = createLimiters({
+      config: config.rateLimit,
+      maxConnectionsPerUser: 5,
+      logger: pino({ level: 'silent' }),
+    });
     expect(limiters.backend).toBe('memory');
     expect(limiters.redis).toBeUndefined();
     expect(limiters.connectionLimiter).toBeUndefined();
@@ -42,7 +49,11 @@ describe('limiters', () => {
     expect(slot.ok).toBe(true);
     if (slot.ok) await slot.release();
     expect(errors).toEqual(['consume:ERR_RATELIMIT_CLOSED', 'acquire:ERR_RATELIMIT_CLOSED']);
-    expect(capture.lines.filter((line) => line.msg === 'rate limiter backend failed; allowing the request')).toHaveLength(2);
+    expect(
+      capture.lines.filter(
+        (line) => line.msg === 'rate limiter backend failed; allowing the request',
+      ),
+    ).toHaveLength(2);
   });
 
   it('with Redis unreachable, degrades the global caps to per-instance caps instead of none', async () => {
@@ -60,9 +71,13 @@ describe('limiters', () => {
     });
     try {
       expect(limiters.backend).toBe('redis');
-      expect(limiters.status()).toEqual({ status: expect.stringMatching(/down|connecting/), backend: 'redis' });
+      expect(limiters.status()).toEqual({
+        status: expect.stringMatching(/down|connecting/),
+        backend: 'redis',
+      });
       const burst = [];
-      for (let i = 0; i < config.rateLimit.messagesPerMinute + 1; i += 1) burst.push((await limiters.messageLimiter.consume('u')).allowed);
+      for (let i = 0; i < config.rateLimit.messagesPerMinute + 1; i += 1)
+        burst.push((await limiters.messageLimiter.consume('u')).allowed);
       expect(burst.filter(Boolean)).toHaveLength(config.rateLimit.messagesPerMinute);
       expect(burst.at(-1)).toBe(false);
       const generation = await limiters.generationLimiter.acquire('u');

@@ -12,7 +12,14 @@ describe('logger', () => {
     const prompt = `my private question ${randomSecret(8)}`;
     logger.info(
       {
-        req: { headers: { authorization: `Bearer ${token}`, 'sec-websocket-protocol': `chat.v1, bearer.${token}`, cookie: token, host: 'h' } },
+        req: {
+          headers: {
+            authorization: `Bearer ${token}`,
+            'sec-websocket-protocol': `chat.v1, bearer.${token}`,
+            cookie: token,
+            host: 'h',
+          },
+        },
         frame: { content: prompt, token },
         apiKey: token,
         nested: { deeper: { secret: token, text: prompt } },
@@ -23,7 +30,11 @@ describe('logger', () => {
     expect(line).not.toContain(token);
     expect(line).not.toContain(prompt);
     expect(line).toContain(REDACTED_TEXT);
-    expect(capture.lines[0]).toMatchObject({ service: 'chatbox', env: 'development', req: { headers: { host: 'h' } } });
+    expect(capture.lines[0]).toMatchObject({
+      service: 'chatbox',
+      env: 'development',
+      req: { headers: { host: 'h' } },
+    });
   });
 
   it('keeps chatty routes at warn, or quieter when configured quieter', () => {

@@ -9,7 +9,11 @@ import { LogCapture, waitFor } from '../support/harness.js';
 describe('maintenance', () => {
   it('sweeps stale replies and purges ended sessions from a non-durable store', async () => {
     const controlled = controlledStore(createMemoryStore());
-    const store = createStoreConnector({ connect: () => Promise.resolve(controlled.store), durable: false, logger: pino({ level: 'silent' }) });
+    const store = createStoreConnector({
+      connect: () => Promise.resolve(controlled.store),
+      durable: false,
+      logger: pino({ level: 'silent' }),
+    });
     await store.whenConnected();
     const now = 10_000_000;
     let sweeps = 0;
@@ -36,19 +40,29 @@ describe('maintenance', () => {
 
   it('never rejects: a failing pass is logged, and a durable store is never purged', async () => {
     const controlled = controlledStore(createMemoryStore());
-    const store = createStoreConnector({ connect: () => Promise.resolve(controlled.store), durable: true, logger: pino({ level: 'silent' }) });
+    const store = createStoreConnector({
+      connect: () => Promise.resolve(controlled.store),
+      durable: true,
+      logger: pino({ level: 'silent' }),
+    });
     await store.whenConnected();
     const capture = new LogCapture();
     let failing = true;
     const maintenance = createMaintenance({
       store,
-      sweepStale: () => (failing ? Promise.reject(new StorageError('ERR_STORAGE_UNAVAILABLE', 'down')) : Promise.resolve(0)),
+      sweepStale: () =>
+        failing
+          ? Promise.reject(new StorageError('ERR_STORAGE_UNAVAILABLE', 'down'))
+          : Promise.resolve(0),
       intervalMs: 1_000,
       retentionMs: 60_000,
       logger: pino(capture),
     });
     await expect(maintenance.runOnce()).resolves.toEqual({ interrupted: 0, purged: 0 });
-    expect(capture.lines[0]).toMatchObject({ msg: 'maintenance pass failed', code: 'ERR_STORAGE_UNAVAILABLE' });
+    expect(capture.lines[0]).toMatchObject({
+      msg: 'maintenance pass failed',
+      code: 'ERR_STORAGE_UNAVAILABLE',
+    });
     failing = false;
     await maintenance.runOnce();
     expect(controlled.calls.get('purgeEnded')).toBeUndefined();

@@ -9,7 +9,12 @@ describe('mode announcement', () => {
     expect(config.auth.jwtSecretGenerated).toBe(true);
     const capture = new LogCapture();
     const summary = announceMode(config, { name: 'demo', demo: true }, pino(capture));
-    expect(summary).toMatchObject({ env: 'development', storage: 'memory', limiter: 'memory', llm: 'demo' });
+    expect(summary).toMatchObject({
+      env: 'development',
+      storage: 'memory',
+      limiter: 'memory',
+      llm: 'demo',
+    });
     const messages = capture.lines.map((line) => line.msg);
     expect(messages[0]).toBe('chatbox starting in development');
     expect(messages.slice(1, 5)).toEqual([

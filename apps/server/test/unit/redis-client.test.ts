@@ -1,5 +1,10 @@
 import { describe, expect, it } from '@jest/globals';
-import { REDIS_RETRY_BASE_MS, REDIS_RETRY_MAX_MS, redisRetryDelay, redisState } from '../../src/redis-client.js';
+import {
+  REDIS_RETRY_BASE_MS,
+  REDIS_RETRY_MAX_MS,
+  redisRetryDelay,
+  redisState,
+} from '../../src/redis-client.js';
 
 describe('redis client', () => {
   it('backs off exponentially with jitter, capped, and never gives up', () => {
@@ -15,7 +20,9 @@ describe('redis client', () => {
 
   it('maps ioredis states to up, connecting and down', () => {
     expect(redisState({ status: 'ready' })).toBe('up');
-    for (const status of ['wait', 'connecting', 'connect'] as const) expect(redisState({ status })).toBe('connecting');
-    for (const status of ['reconnecting', 'close', 'end'] as const) expect(redisState({ status })).toBe('down');
+    for (const status of ['wait', 'connecting', 'connect'] as const)
+      expect(redisState({ status })).toBe('connecting');
+    for (const status of ['reconnecting', 'close', 'end'] as const)
+      expect(redisState({ status })).toBe('down');
   });
 });

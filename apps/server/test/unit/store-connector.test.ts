@@ -7,7 +7,10 @@ import type { ConnectorTimers } from '../../src/store-connector.js';
 import { LogCapture } from '../support/harness.js';
 
 /** Timers run by hand: each pending callback with its delay. */
-function manualTimers(): ConnectorTimers & { pending: { callback: () => void; ms: number }[]; fire(): void } {
+function manualTimers(): ConnectorTimers & {
+  pending: { callback: () => void; ms: number }[];
+  fire(): void;
+} {
   const pending: { callback: () => void; ms: number }[] = [];
   return {
     pending,
@@ -36,13 +39,25 @@ describe('store connector', () => {
     let attempts = 0;
     const connect = jest.fn(() => {
       attempts += 1;
-      return attempts < 5 ? Promise.reject(Object.assign(new Error('refused'), { code: 'ECONNREFUSED' })) : Promise.resolve(real);
+      return attempts < 5
+        ? Promise.reject(Object.assign(new Error('refused'), { code: 'ECONNREFUSED' }))
+        : Promise.resolve(real);
     });
-    const store = createStoreConnector({ connect, durable: true, logger: pino(capture), retryBaseMs: 100, retryMaxMs: 300, timers });
+    const store = createStoreConnector({
+      connect,
+      durable: true,
+      logger: pino(capture),
+      retryBaseMs: 100,
+      retryMaxMs: 300,
+      timers,
+    });
     expect(store.connected).toBe(false);
     expect(store.durable).toBe(true);
     expect(store.metrics).toEqual({ retries: 0, failures: 0 });
-    await expect(store.ping()).rejects.toMatchObject({ code: 'ERR_STORAGE_UNAVAILABLE', retryable: true });
+    await expect(store.ping()).rejects.toMatchObject({
+      code: 'ERR_STORAGE_UNAVAILABLE',
+      retryable: true,
+    });
     for (let i = 0; i < 4; i += 1) {
       await flush();
       timers.fire();
@@ -50,7 +65,9 @@ describe('store connector', () => {
     await store.whenConnected();
     expect(store.connected).toBe(true);
     expect(connect).toHaveBeenCalledTimes(5);
-    const delays = capture.lines.filter((line) => line.msg === 'storage not reachable yet, retrying').map((line) => line.delayMs);
+    const delays = capture.lines
+      .filter((line) => line.msg === 'storage not reachable yet, retrying')
+      .map((line) => line.delayMs);
     expect(delays).toEqual([100, 200, 300, 300]);
     expect(capture.lines.every((line) => line.code === 'ECONNREFUSED')).toBe(true);
     await expect(store.ping()).resolves.toBeUndefined();
@@ -70,7 +87,12 @@ describe('store connector', () => {
         resolveLate = resolve;
       });
     };
-    const store = createStoreConnector({ connect, durable: false, logger: pino({ level: 'silent' }), timers });
+    const store = createStoreConnector({
+      connect,
+      durable: false,
+      logger: pino({ level: 'silent' }),
+      timers,
+    });
     await flush();
     expect(timers.pending).toHaveLength(1);
     const waiting = store.whenConnected();
@@ -81,7 +103,12 @@ describe('store connector', () => {
     expect(calls).toBe(1);
 
     // A connection attempt in flight at close: its store is closed when it arrives.
-    const second = createStoreConnector({ connect, durable: false, logger: pino({ level: 'silent' }), timers: manualTimers() });
+    const second = createStoreConnector({
+      connect,
+      durable: false,
+      logger: pino({ level: 'silent' }),
+      timers: manualTimers(),
+    });
     await flush();
     const late = createMemoryStore();
     const secondClosing = second.close();

@@ -16,7 +16,10 @@ function granted(result: AcquireResult): () => Promise<void> {
   return result.release;
 }
 
-export function concurrencyContract(name: string, makeHarness: () => Promise<ConcurrencyHarness>): void {
+export function concurrencyContract(
+  name: string,
+  makeHarness: () => Promise<ConcurrencyHarness>,
+): void {
   describe(`ConcurrencyLimiter contract: ${name}`, () => {
     let harness: ConcurrencyHarness;
     let limiter: ConcurrencyLimiter;
@@ -66,7 +69,9 @@ export function concurrencyContract(name: string, makeHarness: () => Promise<Con
     it('grants exactly `limit` slots to concurrent acquires', async () => {
       const key = freshKey();
       const results = await Promise.all(Array.from({ length: 12 }, () => limiter.acquire(key)));
-      const ok = results.filter((result): result is Extract<AcquireResult, { ok: true }> => result.ok);
+      const ok = results.filter(
+        (result): result is Extract<AcquireResult, { ok: true }> => result.ok,
+      );
       expect(ok).toHaveLength(LIMIT);
       await Promise.all(ok.map((result) => result.release()));
       expect(await limiter.active(key)).toBe(0);
@@ -74,7 +79,11 @@ export function concurrencyContract(name: string, makeHarness: () => Promise<Con
 
     it('rejects invalid keys and options with TypeErrors', async () => {
       await expectCode(limiter.acquire(''), 'ERR_RATELIMIT_INVALID_ARGUMENT', TypeError);
-      await expectCode(limiter.active('k'.repeat(513)), 'ERR_RATELIMIT_INVALID_ARGUMENT', TypeError);
+      await expectCode(
+        limiter.active('k'.repeat(513)),
+        'ERR_RATELIMIT_INVALID_ARGUMENT',
+        TypeError,
+      );
       expect(() => harness.create({ limit: 0 })).toThrow(TypeError);
     });
 

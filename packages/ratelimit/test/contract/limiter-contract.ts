@@ -82,7 +82,11 @@ export function limiterContract(name: string, makeHarness: () => Promise<Limiter
 
     it('rejects invalid keys and costs with TypeErrors', async () => {
       for (const cost of [0, -1, 1.5, Number.NaN, LIMIT + 1]) {
-        await expectCode(limiter.consume(freshKey(), cost), 'ERR_RATELIMIT_INVALID_ARGUMENT', TypeError);
+        await expectCode(
+          limiter.consume(freshKey(), cost),
+          'ERR_RATELIMIT_INVALID_ARGUMENT',
+          TypeError,
+        );
       }
       for (const key of ['', 'k'.repeat(513), 42 as unknown as string]) {
         await expectCode(limiter.consume(key), 'ERR_RATELIMIT_INVALID_ARGUMENT', TypeError);
@@ -100,7 +104,13 @@ export function limiterContract(name: string, makeHarness: () => Promise<Limiter
 
     it('peek reports without consuming', async () => {
       const key = freshKey();
-      expect(await limiter.peek(key)).toEqual({ allowed: true, remaining: LIMIT, retryAfterMs: 0, limit: LIMIT, resetMs: 0 });
+      expect(await limiter.peek(key)).toEqual({
+        allowed: true,
+        remaining: LIMIT,
+        retryAfterMs: 0,
+        limit: LIMIT,
+        resetMs: 0,
+      });
       await limiter.consume(key);
       for (let i = 0; i < 3; i += 1) {
         expect(await limiter.peek(key)).toMatchObject({ allowed: true, remaining: LIMIT - 1 });
@@ -132,7 +142,11 @@ export function limiterContract(name: string, makeHarness: () => Promise<Limiter
     });
 
     it('validates options up front', () => {
-      for (const bad of [{ limit: 0, windowMs: 1_000 }, { limit: 1, windowMs: 0 }, { limit: 2.5, windowMs: 1_000 }]) {
+      for (const bad of [
+        { limit: 0, windowMs: 1_000 },
+        { limit: 1, windowMs: 0 },
+        { limit: 2.5, windowMs: 1_000 },
+      ]) {
         expect(() => harness.create(bad)).toThrow(TypeError);
       }
     });

@@ -16,7 +16,13 @@ concurrencyContract('redis', async () => {
   const redis = fixture.client();
   let n = 0;
   return {
-    create: (options) => createRedisConcurrencyLimiter({ ...options, redis, leaseMs: 10_000, prefix: fixture.prefix(`contract${++n}`) }),
+    create: (options) =>
+      createRedisConcurrencyLimiter({
+        ...options,
+        redis,
+        leaseMs: 10_000,
+        prefix: fixture.prefix(`contract${++n}`),
+      }),
     close: () => fixture.close(),
   };
 });
@@ -29,7 +35,10 @@ function captureLogs(): { logger: Logger; messages: () => string[] } {
       done();
     },
   });
-  return { logger: pino({ level: 'warn' }, sink), messages: () => lines.map((l) => (JSON.parse(l) as { msg: string }).msg) };
+  return {
+    logger: pino({ level: 'warn' }, sink),
+    messages: () => lines.map((l) => (JSON.parse(l) as { msg: string }).msg),
+  };
 }
 
 function releaseOf(result: AcquireResult): () => Promise<void> {
@@ -41,7 +50,9 @@ describe('createRedisConcurrencyLimiter against a real Redis', () => {
   let fixture: RedisFixture;
   let redis: Redis;
   const limiters: ConcurrencyLimiter[] = [];
-  const limiter = (options: Omit<Parameters<typeof createRedisConcurrencyLimiter>[0], 'redis'> & { redis?: Redis }): ConcurrencyLimiter => {
+  const limiter = (
+    options: Omit<Parameters<typeof createRedisConcurrencyLimiter>[0], 'redis'> & { redis?: Redis },
+  ): ConcurrencyLimiter => {
     const created = createRedisConcurrencyLimiter({ redis, ...options });
     limiters.push(created);
     return created;
@@ -60,7 +71,15 @@ describe('createRedisConcurrencyLimiter against a real Redis', () => {
     const prefix = fixture.prefix('crash');
     const crashedClient = fixture.client();
     const logs = captureLogs();
-    const crashed = limiter({ redis: crashedClient, limit: 2, leaseMs: 300, renewIntervalMs: 100, prefix, logger: logs.logger, timeoutMs: 100 });
+    const crashed = limiter({
+      redis: crashedClient,
+      limit: 2,
+      leaseMs: 300,
+      renewIntervalMs: 100,
+      prefix,
+      logger: logs.logger,
+      timeoutMs: 100,
+    });
     const survivor = limiter({ limit: 2, leaseMs: 300, prefix });
     releaseOf(await crashed.acquire('user'));
     releaseOf(await crashed.acquire('user'));
@@ -97,10 +116,24 @@ describe('createRedisConcurrencyLimiter against a real Redis', () => {
   it('stops renewing, and says so, when its lease has been taken away', async () => {
     const prefix = fixture.prefix('lost');
     const logs = captureLogs();
-    const holder = limiter({ limit: 1, leaseMs: 200, renewIntervalMs: 40, prefix, logger: logs.logger });
+    const holder = limiter({
+      limit: 1,
+      leaseMs: 200,
+      renewIntervalMs: 40,
+      prefix,
+      logger: logs.logger,
+    });
     const release = releaseOf(await holder.acquire('user'));
     await redis.del(`${prefix}user`);
-    expect(await eventually(async () => logs.messages().includes('concurrency lease expired before renewal; its slot may be reused'), 2_000)).toBe(true);
+    expect(
+      await eventually(
+        async () =>
+          logs
+            .messages()
+            .includes('concurrency lease expired before renewal; its slot may be reused'),
+        2_000,
+      ),
+    ).toBe(true);
     await release();
   });
 
@@ -126,7 +159,14 @@ describe('createRedisConcurrencyLimiter against a real Redis', () => {
   it('rejects with a RateLimitError when Redis is unreachable', async () => {
     const port = await freePort();
     // disconnectTimeout: ioredis arms a 2 s timer on disconnect() that a never-opened socket never clears.
-    const dead = new Redis({ host: '127.0.0.1', port, enableOfflineQueue: false, retryStrategy: () => null, lazyConnect: true, disconnectTimeout: 10 });
+    const dead = new Redis({
+      host: '127.0.0.1',
+      port,
+      enableOfflineQueue: false,
+      retryStrategy: () => null,
+      lazyConnect: true,
+      disconnectTimeout: 10,
+    });
     try {
       const unreachable = limiter({ redis: dead, limit: 1, leaseMs: 1_000 });
       await expectCode(unreachable.acquire('user'), 'ERR_RATELIMIT_BACKEND_UNAVAILABLE');

@@ -13,7 +13,8 @@ limiterContract('redis, real time', async () => {
   const redis = fixture.client();
   let n = 0;
   return {
-    create: (options) => createRedisLimiter({ ...options, redis, prefix: fixture.prefix(`contract${++n}`) }),
+    create: (options) =>
+      createRedisLimiter({ ...options, redis, prefix: fixture.prefix(`contract${++n}`) }),
     advance: sleep,
     slackMs: 150,
     close: () => fixture.close(),
@@ -24,7 +25,9 @@ describe('createRedisLimiter against a real Redis', () => {
   let fixture: RedisFixture;
   let redis: Redis;
   const limiters: Limiter[] = [];
-  const limiter = (options: Omit<Parameters<typeof createRedisLimiter>[0], 'redis'> & { redis?: Redis }): Limiter => {
+  const limiter = (
+    options: Omit<Parameters<typeof createRedisLimiter>[0], 'redis'> & { redis?: Redis },
+  ): Limiter => {
     const created = createRedisLimiter({ redis, ...options });
     limiters.push(created);
     return created;
@@ -43,7 +46,9 @@ describe('createRedisLimiter against a real Redis', () => {
     const prefix = fixture.prefix('atomic');
     const a = limiter({ redis: fixture.client(), limit: 10, windowMs: 60_000, prefix });
     const b = limiter({ redis: fixture.client(), limit: 10, windowMs: 60_000, prefix });
-    const decisions = await Promise.all(Array.from({ length: 60 }, (_, i) => (i % 2 === 0 ? a : b).consume('shared')));
+    const decisions = await Promise.all(
+      Array.from({ length: 60 }, (_, i) => (i % 2 === 0 ? a : b).consume('shared')),
+    );
     expect(decisions.filter((d) => d.allowed)).toHaveLength(10);
     expect((await a.peek('shared')).remaining).toBe(0);
   });
@@ -81,7 +86,12 @@ describe('createRedisLimiter against a real Redis', () => {
     const prefix = fixture.prefix('glob*[x]');
     const prefixed = fixture.client({ keyPrefix: 'app:' });
     const rl = limiter({ redis: prefixed, limit: 3, windowMs: 60_000, prefix });
-    const lookalike = limiter({ redis: prefixed, limit: 3, windowMs: 60_000, prefix: fixture.prefix('globZ[x]') });
+    const lookalike = limiter({
+      redis: prefixed,
+      limit: 3,
+      windowMs: 60_000,
+      prefix: fixture.prefix('globZ[x]'),
+    });
     await rl.consume('a');
     await rl.consume('b');
     await lookalike.consume('c');
@@ -93,7 +103,14 @@ describe('createRedisLimiter against a real Redis', () => {
   it('rejects with ERR_RATELIMIT_BACKEND_UNAVAILABLE when Redis refuses connections', async () => {
     const port = await freePort();
     // disconnectTimeout: ioredis arms a 2 s timer on disconnect() that a never-opened socket never clears.
-    const dead = new Redis({ host: '127.0.0.1', port, enableOfflineQueue: false, retryStrategy: () => null, lazyConnect: true, disconnectTimeout: 10 });
+    const dead = new Redis({
+      host: '127.0.0.1',
+      port,
+      enableOfflineQueue: false,
+      retryStrategy: () => null,
+      lazyConnect: true,
+      disconnectTimeout: 10,
+    });
     try {
       const rl = limiter({ redis: dead, limit: 1, windowMs: 1_000 });
       const error = await expectCode(rl.consume('k'), 'ERR_RATELIMIT_BACKEND_UNAVAILABLE');
@@ -107,7 +124,13 @@ describe('createRedisLimiter against a real Redis', () => {
 
   it('rejects with ERR_RATELIMIT_BACKEND_TIMEOUT within timeoutMs when Redis does not answer', async () => {
     const port = await freePort();
-    const stalled = new Redis({ host: '127.0.0.1', port, retryStrategy: () => 50, maxRetriesPerRequest: null, disconnectTimeout: 10 });
+    const stalled = new Redis({
+      host: '127.0.0.1',
+      port,
+      retryStrategy: () => 50,
+      maxRetriesPerRequest: null,
+      disconnectTimeout: 10,
+    });
     stalled.on('error', () => undefined);
     try {
       const rl = limiter({ redis: stalled, limit: 1, windowMs: 1_000, timeoutMs: 150 });

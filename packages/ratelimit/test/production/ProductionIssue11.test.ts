@@ -17,7 +17,11 @@ function settledHeap(): number {
 }
 
 /** 100 users, `perUser` events each, one per fake millisecond; returns the most keys ever held. */
-async function trafficFrom100Users(limiter: Limiter, advanceMs: (ms: number) => void, perUser: number): Promise<number> {
+async function trafficFrom100Users(
+  limiter: Limiter,
+  advanceMs: (ms: number) => void,
+  perUser: number,
+): Promise<number> {
   let maxHeld = 0;
   for (let round = 0; round < perUser; round += 1) {
     for (let user = 0; user < 100; user += 1) {
@@ -49,7 +53,12 @@ describe('ProductionIssue11_CleanupMethod', () => {
     await limiter.consume('just-arrived');
     const removed = await limiter.cleanup();
     const held = await limiter.size();
-    recordFigure('11', 'cleanup: keys removed by cleanup() (100 idle users + 1 expired)', removed, 'keys');
+    recordFigure(
+      '11',
+      'cleanup: keys removed by cleanup() (100 idle users + 1 expired)',
+      removed,
+      'keys',
+    );
     recordFigure('11', 'cleanup: keys held after cleanup() (1 user still limited)', held, 'keys');
     expect(removed).toBe(101);
     expect(held).toBe(1);
@@ -64,12 +73,22 @@ describe('ProductionIssue11_CleanupMethod', () => {
     }
     expect(await limiter.size()).toBe(100);
     expect(await eventually(async () => (await limiter.size()) === 0, 3_000)).toBe(true);
-    recordFigure('11', 'cleanup: keys held after the automatic sweep', await limiter.size(), 'keys');
+    recordFigure(
+      '11',
+      'cleanup: keys held after the automatic sweep',
+      await limiter.size(),
+      'keys',
+    );
     await limiter.close();
   });
 
   it("the shared Redis limiter's keys expire by themselves", async () => {
-    const limiter = createRedisLimiter({ redis: fixture.client(), limit: 5, windowMs: 300, prefix: fixture.prefix('p11') });
+    const limiter = createRedisLimiter({
+      redis: fixture.client(),
+      limit: 5,
+      windowMs: 300,
+      prefix: fixture.prefix('p11'),
+    });
     for (let user = 0; user < 100; user += 1) {
       for (let event = 0; event < 3; event += 1) await limiter.consume(`user-${user}`);
     }
@@ -87,7 +106,11 @@ describe('ProductionIssue11_MemoryGrowth', () => {
     const timers = createFakeTimers(EPOCH_MS);
     const limiter = createMemoryLimiter({ limit: 20, windowMs: 60_000, clock: timers.now, timers });
     const before = settledHeap();
-    const maxHeld = await trafficFrom100Users(limiter, (ms) => timers.setNow(timers.now() + ms), 100);
+    const maxHeld = await trafficFrom100Users(
+      limiter,
+      (ms) => timers.setNow(timers.now() + ms),
+      100,
+    );
     const growth = settledHeap() - before;
     recordFigure('11', '10k events over 100 users: most keys held', maxHeld, 'keys');
     recordFigure('11', '10k events over 100 users: heap growth', toMb(growth), 'MB');
@@ -124,8 +147,18 @@ describe('ProductionIssue11_MemoryGrowth', () => {
 
     recordFigure('11', '1M events over 100k users: keys held', keysHeld, 'keys');
     recordFigure('11', '1M events over 100k users: heap growth', toMb(afterAll - base), 'MB');
-    recordFigure('11', '1M events over 100k users: bytes per key', Math.round(bytesPerKey), 'bytes');
-    recordFigure('11', '1M events over 100k users: heap growth from the last 800k events', toMb(growthFromMoreEvents), 'MB');
+    recordFigure(
+      '11',
+      '1M events over 100k users: bytes per key',
+      Math.round(bytesPerKey),
+      'bytes',
+    );
+    recordFigure(
+      '11',
+      '1M events over 100k users: heap growth from the last 800k events',
+      toMb(growthFromMoreEvents),
+      'MB',
+    );
 
     expect(keysAtSteady).toBe(users);
     expect(keysHeld).toBe(users);
@@ -139,8 +172,18 @@ describe('ProductionIssue11_MemoryGrowth', () => {
     timers.setNow(timers.now() + 60_000);
     expect(await limiter.cleanup()).toBe(users);
     const afterCleanup = settledHeap();
-    recordFigure('11', '1M events over 100k users: keys held after cleanup', await limiter.size(), 'keys');
-    recordFigure('11', '1M events over 100k users: heap growth after cleanup', toMb(afterCleanup - base), 'MB');
+    recordFigure(
+      '11',
+      '1M events over 100k users: keys held after cleanup',
+      await limiter.size(),
+      'keys',
+    );
+    recordFigure(
+      '11',
+      '1M events over 100k users: heap growth after cleanup',
+      toMb(afterCleanup - base),
+      'MB',
+    );
     expect(await limiter.size()).toBe(0);
     expect(afterCleanup - base).toBeLessThan(8 * MB);
     await limiter.close();
@@ -150,7 +193,14 @@ describe('ProductionIssue11_MemoryGrowth', () => {
     const maxKeys = 10_000;
     for (const whenFull of ['evict-oldest', 'refuse'] as const) {
       const timers = createFakeTimers();
-      const limiter = createMemoryLimiter({ limit: 5, windowMs: 60_000, maxKeys, whenFull, clock: timers.now, timers });
+      const limiter = createMemoryLimiter({
+        limit: 5,
+        windowMs: 60_000,
+        maxKeys,
+        whenFull,
+        clock: timers.now,
+        timers,
+      });
       let refused = 0;
       for (let i = 0; i < 100_000; i += 1) {
         if (!(await limiter.consume(`flood-${i}`)).allowed) refused += 1;

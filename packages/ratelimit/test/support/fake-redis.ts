@@ -10,7 +10,9 @@ export interface FakeRedisCall {
  * Behaviour against a real server is covered by test/integration.
  */
 export function createFakeRedis(
-  handlers: Partial<Record<'evalsha' | 'eval' | 'scan' | 'zrem' | 'del', (...args: unknown[]) => Promise<unknown>>> = {},
+  handlers: Partial<
+    Record<'evalsha' | 'eval' | 'scan' | 'zrem' | 'del', (...args: unknown[]) => Promise<unknown>>
+  > = {},
   keyPrefix?: string,
 ): { redis: Redis; calls: FakeRedisCall[] } {
   const calls: FakeRedisCall[] = [];
@@ -19,7 +21,9 @@ export function createFakeRedis(
     (...args: unknown[]): Promise<unknown> => {
       calls.push({ command, args });
       const handler = handlers[command];
-      return handler === undefined ? Promise.reject(new Error(`unexpected ${command}`)) : handler(...args);
+      return handler === undefined
+        ? Promise.reject(new Error(`unexpected ${command}`))
+        : handler(...args);
     };
   const redis = {
     options: keyPrefix === undefined ? {} : { keyPrefix },

@@ -27,13 +27,25 @@ export function createFakeTimers(start = 0): FakeTimers {
   let nextId = 1;
   const pending = new Map<number, FakeTimer>();
 
-  const add = (callback: () => void, ms: number, repeat: boolean): { unref(): void; id: number } => {
-    const timer: FakeTimer = { id: nextId++, ms, repeat, callback, due: clock + ms, unrefed: false };
+  const add = (
+    callback: () => void,
+    ms: number,
+    repeat: boolean,
+  ): { unref(): void; id: number } => {
+    const timer: FakeTimer = {
+      id: nextId++,
+      ms,
+      repeat,
+      callback,
+      due: clock + ms,
+      unrefed: false,
+    };
     pending.set(timer.id, timer);
     return { id: timer.id, unref: () => void (timer.unrefed = true) };
   };
   const clear = (handle: unknown): void => {
-    if (typeof handle === 'object' && handle !== null && 'id' in handle) pending.delete(handle.id as number);
+    if (typeof handle === 'object' && handle !== null && 'id' in handle)
+      pending.delete(handle.id as number);
   };
 
   return {
@@ -48,7 +60,9 @@ export function createFakeTimers(start = 0): FakeTimers {
     advance: (ms) => {
       const end = clock + ms;
       for (;;) {
-        const next = [...pending.values()].filter((t) => t.due <= end).sort((x, y) => x.due - y.due || x.id - y.id)[0];
+        const next = [...pending.values()]
+          .filter((t) => t.due <= end)
+          .sort((x, y) => x.due - y.due || x.id - y.id)[0];
         if (next === undefined) break;
         clock = next.due;
         if (next.repeat) next.due += next.ms;
@@ -57,7 +71,8 @@ export function createFakeTimers(start = 0): FakeTimers {
       }
       clock = end;
     },
-    intervals: () => [...pending.values()].filter((t) => t.repeat).map((t) => ({ ms: t.ms, unrefed: t.unrefed })),
+    intervals: () =>
+      [...pending.values()].filter((t) => t.repeat).map((t) => ({ ms: t.ms, unrefed: t.unrefed })),
     timeouts: () => [...pending.values()].filter((t) => !t.repeat).length,
   };
 }

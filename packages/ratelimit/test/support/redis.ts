@@ -64,7 +64,11 @@ export function sleep(ms: number): Promise<void> {
 }
 
 /** Polls `check` until it holds or `timeoutMs` passes; resolves to whether it held. */
-export async function eventually(check: () => Promise<boolean>, timeoutMs: number, everyMs = 25): Promise<boolean> {
+export async function eventually(
+  check: () => Promise<boolean>,
+  timeoutMs: number,
+  everyMs = 25,
+): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     if (await check()) return true;

@@ -23,55 +23,73 @@ describe('gcra', () => {
     });
   });
 
-  const op = fc.record({ waitMs: fc.integer({ min: 0, max: 900 }), cost: fc.integer({ min: 1, max: 5 }) });
+  const op = fc.record({
+    waitMs: fc.integer({ min: 0, max: 900 }),
+    cost: fc.integer({ min: 1, max: 5 }),
+  });
 
   it('property: allowed units over any span never exceed limit + span / interval', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.integer({ min: 1, max: 5 }), fc.array(op, { minLength: 1, maxLength: 60 }), async (limit, ops) => {
-        const windowMs = 1_000;
-        const timers = createFakeTimers(1_000_000);
-        const limiter = createMemoryLimiter({ limit, windowMs, clock: timers.now, timers });
-        const allowedAt: { t: number; cost: number }[] = [];
-        for (const { waitMs, cost } of ops) {
-          timers.setNow(timers.now() + waitMs);
-          const decision = await limiter.consume('k', Math.min(cost, limit));
-          expect(decision.remaining).toBeGreaterThanOrEqual(0);
-          expect(decision.remaining).toBeLessThanOrEqual(limit);
-          if (decision.allowed) allowedAt.push({ t: timers.now(), cost: Math.min(cost, limit) });
-          else expect(decision.retryAfterMs).toBeGreaterThan(0);
-        }
-        const intervalMs = gcraParams(limit, windowMs).intervalUs / 1_000;
-        for (let i = 0; i < allowedAt.length; i += 1) {
-          let units = 0;
-          for (let j = i; j < allowedAt.length; j += 1) {
-            units += allowedAt[j]!.cost;
-            expect(units).toBeLessThanOrEqual(limit + (allowedAt[j]!.t - allowedAt[i]!.t) / intervalMs);
+      fc.asyncProperty(
+        fc.integer({ min: 1, max: 5 }),
+        fc.array(op, { minLength: 1, maxLength: 60 }),
+        async (limit, ops) => {
+          const windowMs = 1_000;
+          const timers = createFakeTimers(1_000_000);
+          const limiter = createMemoryLimiter({ limit, windowMs, clock: timers.now, timers });
+          const allowedAt: { t: number; cost: number }[] = [];
+          for (const { waitMs, cost } of ops) {
+            timers.setNow(timers.now() + waitMs);
+            const decision = await limiter.consume('k', Math.min(cost, limit));
+            expect(decision.remaining).toBeGreaterThanOrEqual(0);
+            expect(decision.remaining).toBeLessThanOrEqual(limit);
+            if (decision.allowed) allowedAt.push({ t: timers.now(), cost: Math.min(cost, limit) });
+            else expect(decision.retryAfterMs).toBeGreaterThan(0);
           }
-        }
-        await limiter.close();
-      }),
+          const intervalMs = gcraParams(limit, windowMs).intervalUs / 1_000;
+          for (let i = 0; i < allowedAt.length; i += 1) {
+            let units = 0;
+            for (let j = i; j < allowedAt.length; j += 1) {
+              units += allowedAt[j]!.cost;
+              expect(units).toBeLessThanOrEqual(
+                limit + (allowedAt[j]!.t - allowedAt[i]!.t) / intervalMs,
+              );
+            }
+          }
+          await limiter.close();
+        },
+      ),
       { numRuns: 150 },
     );
   });
 
   it('property: waiting retryAfterMs always admits the denied cost, and an idle window restores the full budget', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.integer({ min: 1, max: 7 }), fc.integer({ min: 1, max: 5_000 }), fc.array(op, { maxLength: 30 }), async (limit, windowMs, ops) => {
-        const timers = createFakeTimers(0);
-        const limiter = createMemoryLimiter({ limit, windowMs, clock: timers.now, timers });
-        for (const { waitMs, cost } of ops) {
-          timers.setNow(timers.now() + waitMs);
-          const c = Math.min(cost, limit);
-          const decision = await limiter.consume('k', c);
-          if (!decision.allowed) {
-            timers.setNow(timers.now() + decision.retryAfterMs);
-            expect((await limiter.consume('k', c)).allowed).toBe(true);
+      fc.asyncProperty(
+        fc.integer({ min: 1, max: 7 }),
+        fc.integer({ min: 1, max: 5_000 }),
+        fc.array(op, { maxLength: 30 }),
+        async (limit, windowMs, ops) => {
+          const timers = createFakeTimers(0);
+          const limiter = createMemoryLimiter({ limit, windowMs, clock: timers.now, timers });
+          for (const { waitMs, cost } of ops) {
+            timers.setNow(timers.now() + waitMs);
+            const c = Math.min(cost, limit);
+            const decision = await limiter.consume('k', c);
+            if (!decision.allowed) {
+              timers.setNow(timers.now() + decision.retryAfterMs);
+              expect((await limiter.consume('k', c)).allowed).toBe(true);
+            }
           }
-        }
-        timers.setNow(timers.now() + windowMs);
-        expect(await limiter.peek('k')).toMatchObject({ allowed: true, remaining: limit, resetMs: 0 });
-        await limiter.close();
-      }),
+          timers.setNow(timers.now() + windowMs);
+          expect(await limiter.peek('k')).toMatchObject({
+            allowed: true,
+            remaining: limit,
+            resetMs: 0,
+          });
+          await limiter.close();
+        },
+      ),
       { numRuns: 150 },
     );
   });

@@ -16,7 +16,13 @@ limiterContract('memory, fake clock', async () => {
 describe('createMemoryLimiter', () => {
   it('sweeps idle keys from an unref()ed interval and stops it on close', async () => {
     const timers = createFakeTimers();
-    const limiter = createMemoryLimiter({ limit: 2, windowMs: 1_000, clock: timers.now, timers, cleanupIntervalMs: 250 });
+    const limiter = createMemoryLimiter({
+      limit: 2,
+      windowMs: 1_000,
+      clock: timers.now,
+      timers,
+      cleanupIntervalMs: 250,
+    });
     expect(timers.intervals()).toEqual([{ ms: 250, unrefed: true }]);
     for (let i = 0; i < 5; i += 1) await limiter.consume(`k${i}`);
     await limiter.consume('busy', 2);
@@ -58,7 +64,13 @@ describe('createMemoryLimiter', () => {
 
   it("at maxKeys, 'evict-oldest' forgets the least recently updated key", async () => {
     const timers = createFakeTimers();
-    const limiter = createMemoryLimiter({ limit: 3, windowMs: 60_000, maxKeys: 3, clock: timers.now, timers });
+    const limiter = createMemoryLimiter({
+      limit: 3,
+      windowMs: 60_000,
+      maxKeys: 3,
+      clock: timers.now,
+      timers,
+    });
     for (const key of ['a', 'b', 'c']) await limiter.consume(key, 3);
     await limiter.consume('a', 3); // denied: a denial does not refresh a key
     timers.advance(20_000);
@@ -72,7 +84,14 @@ describe('createMemoryLimiter', () => {
 
   it('at maxKeys, an expired oldest key makes room before anything live is evicted', async () => {
     const timers = createFakeTimers();
-    const limiter = createMemoryLimiter({ limit: 2, windowMs: 1_000, maxKeys: 2, clock: timers.now, timers, whenFull: 'refuse' });
+    const limiter = createMemoryLimiter({
+      limit: 2,
+      windowMs: 1_000,
+      maxKeys: 2,
+      clock: timers.now,
+      timers,
+      whenFull: 'refuse',
+    });
     await limiter.consume('old');
     timers.advance(900);
     await limiter.consume('live', 2);
@@ -84,11 +103,24 @@ describe('createMemoryLimiter', () => {
 
   it("at maxKeys, 'refuse' denies new keys with an honest retry hint and keeps serving held keys", async () => {
     const timers = createFakeTimers();
-    const limiter = createMemoryLimiter({ limit: 2, windowMs: 1_000, maxKeys: 2, clock: timers.now, timers, whenFull: 'refuse' });
+    const limiter = createMemoryLimiter({
+      limit: 2,
+      windowMs: 1_000,
+      maxKeys: 2,
+      clock: timers.now,
+      timers,
+      whenFull: 'refuse',
+    });
     await limiter.consume('a');
     await limiter.consume('b');
     const refused = await limiter.consume('c');
-    expect(refused).toEqual({ allowed: false, remaining: 0, retryAfterMs: 500, limit: 2, resetMs: 0 });
+    expect(refused).toEqual({
+      allowed: false,
+      remaining: 0,
+      retryAfterMs: 500,
+      limit: 2,
+      resetMs: 0,
+    });
     expect((await limiter.consume('a')).allowed).toBe(true);
     timers.advance(refused.retryAfterMs);
     expect((await limiter.consume('c')).allowed).toBe(true);
@@ -114,7 +146,14 @@ describe('createMemoryLimiter', () => {
     const debug = jest.fn();
     const logger = { debug, warn: jest.fn(), child: () => logger };
     const timers = createFakeTimers();
-    const limiter = createMemoryLimiter({ limit: 1, windowMs: 1_000, maxKeys: 1, clock: timers.now, timers, logger: logger as never });
+    const limiter = createMemoryLimiter({
+      limit: 1,
+      windowMs: 1_000,
+      maxKeys: 1,
+      clock: timers.now,
+      timers,
+      logger: logger as never,
+    });
     await limiter.consume('a');
     await limiter.consume('b');
     expect(debug).toHaveBeenCalledWith({ maxKeys: 1 }, expect.stringContaining('evicting'));

@@ -1,5 +1,10 @@
 import { describe, expect, it } from '@jest/globals';
-import { createRedisBackend, countKeys, defineScript, scanPattern } from '../../src/redis-backend.js';
+import {
+  createRedisBackend,
+  countKeys,
+  defineScript,
+  scanPattern,
+} from '../../src/redis-backend.js';
 import { systemTimers } from '../../src/timers.js';
 import { createFakeRedis } from '../support/fake-redis.js';
 import { createFakeTimers } from '../support/fake-timers.js';
@@ -27,14 +32,20 @@ describe('redis backend', () => {
     const cause = new Error('READONLY You cannot write against a read only replica.');
     const { redis } = createFakeRedis({ evalsha: () => Promise.reject(cause) });
     const backend = createRedisBackend(redis, 1_000, systemTimers);
-    const error = await expectCode(backend.runScript(SCRIPT, ['k'], []), 'ERR_RATELIMIT_BACKEND_UNAVAILABLE');
+    const error = await expectCode(
+      backend.runScript(SCRIPT, ['k'], []),
+      'ERR_RATELIMIT_BACKEND_UNAVAILABLE',
+    );
     expect(error.cause).toBe(cause);
   });
 
   it('refuses a reply that is not an array of integers', async () => {
     for (const reply of ['OK', [1, '2'], null]) {
       const { redis } = createFakeRedis({ evalsha: () => Promise.resolve(reply) });
-      await expectCode(createRedisBackend(redis, 1_000, systemTimers).runScript(SCRIPT, [], []), 'ERR_RATELIMIT_BACKEND_UNAVAILABLE');
+      await expectCode(
+        createRedisBackend(redis, 1_000, systemTimers).runScript(SCRIPT, [], []),
+        'ERR_RATELIMIT_BACKEND_UNAVAILABLE',
+      );
     }
   });
 
@@ -56,8 +67,14 @@ describe('redis backend', () => {
   });
 
   it('counts keys across SCAN pages without counting a key twice', async () => {
-    const pages: Record<string, [string, string[]]> = { '0': ['7', ['p:a', 'p:b']], '7': ['0', ['p:b', 'p:c']] };
-    const { redis, calls } = createFakeRedis({ scan: (cursor) => Promise.resolve(pages[cursor as string]) }, 'app:');
+    const pages: Record<string, [string, string[]]> = {
+      '0': ['7', ['p:a', 'p:b']],
+      '7': ['0', ['p:b', 'p:c']],
+    };
+    const { redis, calls } = createFakeRedis(
+      { scan: (cursor) => Promise.resolve(pages[cursor as string]) },
+      'app:',
+    );
     expect(await countKeys(createRedisBackend(redis, 1_000, systemTimers), 'p:')).toBe(3);
     expect(calls[0]!.args).toEqual(['0', 'MATCH', 'app:p:*', 'COUNT', 1000]);
   });

@@ -24,7 +24,10 @@ export function createControlBus(): ControlBus {
   const members = new Map<string, ClusterMessageRouter>();
   const pending = new Set<Promise<void>>();
   const log: string[] = [];
-  const publish = (from: string, deliver: (name: string, router: ClusterMessageRouter) => unknown) => {
+  const publish = (
+    from: string,
+    deliver: (name: string, router: ClusterMessageRouter) => unknown,
+  ) => {
     for (const [name, router] of members) {
       if (name === from) continue;
       const delivery = new Promise<void>((resolve) => setImmediate(resolve))

@@ -20,9 +20,7 @@ afterEach(async () => {
   await store.close();
 });
 
-function instances(
-  aOptions: Parameters<typeof startInstance>[3] = {},
-): { a: Harness; b: Harness } {
+function instances(aOptions: Parameters<typeof startInstance>[3] = {}): { a: Harness; b: Harness } {
   store = createMemoryStore();
   bus = createControlBus();
   const a = startInstance('A', bus, store, aOptions);

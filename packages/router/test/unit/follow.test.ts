@@ -44,7 +44,10 @@ type WriteAs = (patch: Parameters<MeteredSessionStore['updateMessage']>[2]) => P
 async function resumeOn(router: ClusterMessageRouter, h: Harness, sessionId: string) {
   const conn = h.connect();
   await router.handle(conn, { type: 'resume', sessionId, lastSeq: 1 });
-  expect(conn.of('replay')[0]!.messages[0]).toMatchObject({ status: 'streaming', content: 'so far' });
+  expect(conn.of('replay')[0]!.messages[0]).toMatchObject({
+    status: 'streaming',
+    content: 'so far',
+  });
   return conn;
 }
 

@@ -17,7 +17,10 @@ describe('scripts/ensure-ferretdb.sh', () => {
       try {
         mkdirSync(join(cache, 'bin'));
         const broken = join(cache, 'bin', 'ferretdb');
-        writeFileSync(broken, '#!/bin/sh\necho "panic: Invalid build/version/version.txt file content." >&2\nexit 2\n');
+        writeFileSync(
+          broken,
+          '#!/bin/sh\necho "panic: Invalid build/version/version.txt file content." >&2\nexit 2\n',
+        );
         chmodSync(broken, 0o755);
         const env = { ...process.env, CHATBOX_CACHE_DIR: cache };
         const result = await run('bash', [SCRIPT], { env, timeoutMs: BUILD_TIMEOUT_MS });

@@ -3,7 +3,12 @@ import { MongoClient } from 'mongodb';
 import { startFaultProxy, startMongo, uniqueDbName, type MongoServer } from '../../src/index.js';
 
 // Short selection timeout: while the server is stopped an operation must fail fast, not hang.
-const clientOptions = { serverSelectionTimeoutMS: 2_000, connectTimeoutMS: 2_000, retryReads: false, retryWrites: false };
+const clientOptions = {
+  serverSelectionTimeoutMS: 2_000,
+  connectTimeoutMS: 2_000,
+  retryReads: false,
+  retryWrites: false,
+};
 
 describe('startMongo', () => {
   let server: MongoServer;
@@ -40,7 +45,10 @@ describe('startMongo', () => {
     const port = server.port;
     const client = new MongoClient(server.uri, clientOptions);
     try {
-      await client.db(dbName).collection('kept').insertOne({ _id: 'a' as never, v: 1 });
+      await client
+        .db(dbName)
+        .collection('kept')
+        .insertOne({ _id: 'a' as never, v: 1 });
       await server.stop();
       await expect(client.db(dbName).collection('kept').findOne({})).rejects.toThrow();
       await server.restart();
@@ -69,7 +77,9 @@ describe('startMongo', () => {
         (error: unknown) => error,
       );
       expect(failure).toBeInstanceOf(Error);
-      expect(String((failure as Error).name) + String((failure as Error).message)).toMatch(/network|ECONNRESET|closed/i);
+      expect(String((failure as Error).name) + String((failure as Error).message)).toMatch(
+        /network|ECONNRESET|closed/i,
+      );
       const next = await things.findOne({ n: 1 });
       expect(next?.['n']).toBe(1);
       expect(proxy.connectionCount).toBeGreaterThanOrEqual(2);

@@ -4,7 +4,12 @@ import { startRedis, type RedisServer } from '../../src/index.js';
 
 function clientFor(server: RedisServer): Redis {
   // No offline queue and no retries: while the server is down a command must fail, not wait.
-  return new Redis(server.url, { maxRetriesPerRequest: 0, enableOfflineQueue: false, lazyConnect: true, retryStrategy: () => 100 });
+  return new Redis(server.url, {
+    maxRetriesPerRequest: 0,
+    enableOfflineQueue: false,
+    lazyConnect: true,
+    retryStrategy: () => 100,
+  });
 }
 
 // ioredis arms a 2 s timer in disconnect() that only its socket's close clears: wait for 'end'.
@@ -60,7 +65,8 @@ describe('startRedis', () => {
         await fresh.set('k', 'v2');
         expect(await fresh.get('k')).toBe('v2');
         // The client that saw the outage reconnects by itself.
-        if (client.status !== 'ready') await new Promise((resolve) => client.once('ready', resolve));
+        if (client.status !== 'ready')
+          await new Promise((resolve) => client.once('ready', resolve));
         expect(await client.get('k')).toBe('v2');
       } finally {
         await disconnect(fresh);

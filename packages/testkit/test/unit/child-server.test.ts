@@ -35,8 +35,17 @@ describe('ChildServer', () => {
   });
 
   it('reports a command that cannot be spawned', async () => {
-    const child = new ChildServer({ name: 'ghost', command: '/nonexistent/server', args: [], port: await freePort(), probe: noProbe });
-    await expect(child.start()).rejects.toMatchObject({ code: 'ERR_TESTKIT_START_FAILED', message: expect.stringContaining('ENOENT') });
+    const child = new ChildServer({
+      name: 'ghost',
+      command: '/nonexistent/server',
+      args: [],
+      port: await freePort(),
+      probe: noProbe,
+    });
+    await expect(child.start()).rejects.toMatchObject({
+      code: 'ERR_TESTKIT_START_FAILED',
+      message: expect.stringContaining('ENOENT'),
+    });
   });
 
   it('gives up after the ready timeout and kills the process', async () => {
@@ -75,7 +84,10 @@ describe('ChildServer', () => {
       readyTimeoutMs: 300,
     });
     const failure = await child.start().catch((error: unknown) => error);
-    expect(failure).toMatchObject({ code: 'ERR_TESTKIT_START_FAILED', cause: expect.objectContaining({ message: 'not our server' }) });
+    expect(failure).toMatchObject({
+      code: 'ERR_TESTKIT_START_FAILED',
+      cause: expect.objectContaining({ message: 'not our server' }),
+    });
     expect(probes).toBeGreaterThan(1);
   });
 
@@ -85,7 +97,13 @@ describe('ChildServer', () => {
     await new Promise<void>((resolve) => listener!.listen({ host: '127.0.0.1', port: 0 }, resolve));
     const address = listener.address();
     const port = typeof address === 'object' && address !== null ? address.port : 0;
-    const ready = new ChildServer({ name: 'sleeper', command: '/bin/sh', args: ['-c', 'exec sleep 30'], port, probe: noProbe });
+    const ready = new ChildServer({
+      name: 'sleeper',
+      command: '/bin/sh',
+      args: ['-c', 'exec sleep 30'],
+      port,
+      probe: noProbe,
+    });
     await ready.start();
     await ready.start();
     expect(ready.running).toBe(true);
@@ -105,12 +123,15 @@ describe('watchdog', () => {
     const fakeTestProcess = spawn('/bin/sh', ['-c', 'exec sleep 30'], { stdio: 'ignore' });
     const server = spawn('/bin/sh', ['-c', 'exec sleep 30'], { stdio: 'ignore' });
     const dir = mkdtempSync(join(tmpdir(), 'chatbox-watchdog-'));
-    const serverExit = new Promise<NodeJS.Signals | null>((resolve) => server.once('exit', (_code, signal) => resolve(signal)));
+    const serverExit = new Promise<NodeJS.Signals | null>((resolve) =>
+      server.once('exit', (_code, signal) => resolve(signal)),
+    );
     startWatchdog(fakeTestProcess.pid!, server.pid!, dir);
     fakeTestProcess.kill('SIGKILL');
     expect(await serverExit).toBe('SIGKILL');
     const deadline = Date.now() + 5_000;
-    while (existsSync(dir) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+    while (existsSync(dir) && Date.now() < deadline)
+      await new Promise((resolve) => setTimeout(resolve, 100));
     expect(existsSync(dir)).toBe(false);
   });
 });
@@ -146,7 +167,17 @@ describe('startOwnedServer', () => {
     await server.close();
     expect(existsSync(dir)).toBe(false);
     await expect(server.restart()).rejects.toMatchObject({ code: 'ERR_TESTKIT_START_FAILED' });
-    expect(log).toEqual(['start', 'stop', 'start', 'stop', 'start', 'stop', 'stop', 'start', 'stop']);
+    expect(log).toEqual([
+      'start',
+      'stop',
+      'start',
+      'stop',
+      'start',
+      'stop',
+      'stop',
+      'start',
+      'stop',
+    ]);
   });
 
   it('gives up after three failed starts and removes its directory', async () => {

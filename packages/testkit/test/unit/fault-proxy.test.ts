@@ -23,7 +23,10 @@ async function startEcho(): Promise<Echo> {
   });
   await new Promise<void>((resolve) => server.listen({ host: '127.0.0.1', port: 0 }, resolve));
   const address = server.address();
-  return Object.assign(echo, { server, port: typeof address === 'object' && address !== null ? address.port : 0 });
+  return Object.assign(echo, {
+    server,
+    port: typeof address === 'object' && address !== null ? address.port : 0,
+  });
 }
 
 function closeEcho(echo: Echo): Promise<void> {
@@ -49,7 +52,9 @@ function exchange(port: number, text: string, waitMs = 1_000): Promise<Outcome> 
       data += chunk.toString();
       if (data.length >= text.length) finish({ data });
     });
-    socket.once('error', (error: NodeJS.ErrnoException) => finish({ error: error.code ?? error.message }));
+    socket.once('error', (error: NodeJS.ErrnoException) =>
+      finish({ error: error.code ?? error.message }),
+    );
   });
 }
 
@@ -165,7 +170,11 @@ describe('startFaultProxy', () => {
       await nobody.close();
       await nobody.close();
     }
-    expect(() => proxy.setMode({ kind: 'latency', ms: -1 })).toThrow(expect.objectContaining({ code: 'ERR_TESTKIT_INVALID_ARGUMENT' }));
-    expect(() => proxy.resetNext(1.5)).toThrow(expect.objectContaining({ code: 'ERR_TESTKIT_INVALID_ARGUMENT' }));
+    expect(() => proxy.setMode({ kind: 'latency', ms: -1 })).toThrow(
+      expect.objectContaining({ code: 'ERR_TESTKIT_INVALID_ARGUMENT' }),
+    );
+    expect(() => proxy.resetNext(1.5)).toThrow(
+      expect.objectContaining({ code: 'ERR_TESTKIT_INVALID_ARGUMENT' }),
+    );
   });
 });

@@ -28,7 +28,13 @@ describe('recordFigure', () => {
     expect(write).toHaveBeenCalledWith('[figure] finding 11 keys held after cleanup: 0 keys\n');
     const file = join(dir, 'reports', 'figures', '11-keys-held-after-cleanup.json');
     const record = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
-    expect(record).toMatchObject({ finding: '11', name: 'keys held after cleanup', value: 0, unit: 'keys', package: '@chatbox/scratch' });
+    expect(record).toMatchObject({
+      finding: '11',
+      name: 'keys held after cleanup',
+      value: 0,
+      unit: 'keys',
+      package: '@chatbox/scratch',
+    });
     expect(Number.isNaN(Date.parse(String(record['recordedAt'])))).toBe(false);
   });
 
@@ -38,7 +44,9 @@ describe('recordFigure', () => {
     recordFigure('01', 'Heap growth (MiB)', 12.5, 'MiB');
     recordFigure('01', 'Heap growth (MiB)', 3, 'MiB');
     expect(readdirSync(join(dir, 'reports', 'figures'))).toEqual(['01-heap-growth-mib.json']);
-    const record = JSON.parse(readFileSync(join(dir, 'reports', 'figures', '01-heap-growth-mib.json'), 'utf8')) as Record<string, unknown>;
+    const record = JSON.parse(
+      readFileSync(join(dir, 'reports', 'figures', '01-heap-growth-mib.json'), 'utf8'),
+    ) as Record<string, unknown>;
     expect(record).toMatchObject({ value: 3, package: 'unknown' });
   });
 
@@ -63,7 +71,9 @@ describe('forceGc and heapUsedBytes', () => {
   it('collects garbage so the heap figure drops after releasing a large allocation', () => {
     forceGc();
     const baseline = heapUsedBytes();
-    let big: number[][] | undefined = Array.from({ length: 200 }, () => Array.from({ length: 10_000 }, (_, i) => i));
+    let big: number[][] | undefined = Array.from({ length: 200 }, () =>
+      Array.from({ length: 10_000 }, (_, i) => i),
+    );
     const held = heapUsedBytes();
     expect(big.length).toBe(200);
     big = undefined;

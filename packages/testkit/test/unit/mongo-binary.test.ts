@@ -13,7 +13,12 @@ import {
 import { mongoServerArgs, parseMongoHost } from '../../src/mongo.js';
 import { uniqueDbName } from '../../src/index.js';
 
-function deps(overrides: { env?: NodeJS.ProcessEnv; onPath?: Record<string, string>; working?: string[]; built?: string }): MongoPlanDeps & { builds: number } {
+function deps(overrides: {
+  env?: NodeJS.ProcessEnv;
+  onPath?: Record<string, string>;
+  working?: string[];
+  built?: string;
+}): MongoPlanDeps & { builds: number } {
   const result = {
     builds: 0,
     env: overrides.env ?? { HOME: '/home/t' },
@@ -29,11 +34,19 @@ function deps(overrides: { env?: NodeJS.ProcessEnv; onPath?: Record<string, stri
 
 describe('resolveMongoPlan', () => {
   it('prefers MONGODB_URI, then mongod on PATH', async () => {
-    expect(await resolveMongoPlan(deps({ env: { MONGODB_URI: 'mongodb://db:27017' }, onPath: { mongod: '/usr/bin/mongod' } }))).toEqual({
+    expect(
+      await resolveMongoPlan(
+        deps({ env: { MONGODB_URI: 'mongodb://db:27017' }, onPath: { mongod: '/usr/bin/mongod' } }),
+      ),
+    ).toEqual({
       kind: 'external',
       uri: 'mongodb://db:27017',
     });
-    expect(await resolveMongoPlan(deps({ env: { MONGODB_URI: '' }, onPath: { mongod: '/usr/bin/mongod' } }))).toEqual({
+    expect(
+      await resolveMongoPlan(
+        deps({ env: { MONGODB_URI: '' }, onPath: { mongod: '/usr/bin/mongod' } }),
+      ),
+    ).toEqual({
       kind: 'mongod',
       bin: '/usr/bin/mongod',
     });
@@ -41,7 +54,10 @@ describe('resolveMongoPlan', () => {
 
   it('uses CHATBOX_FERRETDB_BIN when it works and refuses it clearly when it does not', async () => {
     const env = { CHATBOX_FERRETDB_BIN: '/opt/ferretdb' };
-    expect(await resolveMongoPlan(deps({ env, working: ['/opt/ferretdb'] }))).toEqual({ kind: 'ferretdb', bin: '/opt/ferretdb' });
+    expect(await resolveMongoPlan(deps({ env, working: ['/opt/ferretdb'] }))).toEqual({
+      kind: 'ferretdb',
+      bin: '/opt/ferretdb',
+    });
     await expect(resolveMongoPlan(deps({ env }))).rejects.toMatchObject({
       code: 'ERR_TESTKIT_MONGO_UNAVAILABLE',
       message: expect.stringContaining('CHATBOX_FERRETDB_BIN=/opt/ferretdb does not run'),
@@ -55,10 +71,12 @@ describe('resolveMongoPlan', () => {
       bin: '/usr/local/bin/ferretdb',
     });
     const env = { CHATBOX_CACHE_DIR: '/cache' };
-    expect(await resolveMongoPlan(deps({ env, onPath, working: ['/cache/bin/ferretdb'] }))).toEqual({
-      kind: 'ferretdb',
-      bin: '/cache/bin/ferretdb',
-    });
+    expect(await resolveMongoPlan(deps({ env, onPath, working: ['/cache/bin/ferretdb'] }))).toEqual(
+      {
+        kind: 'ferretdb',
+        bin: '/cache/bin/ferretdb',
+      },
+    );
   });
 
   it('builds FerretDB when Go is present and nothing else works', async () => {
@@ -68,7 +86,10 @@ describe('resolveMongoPlan', () => {
   });
 
   it('says exactly how to get a server when nothing is available', async () => {
-    await expect(resolveMongoPlan(deps({}))).rejects.toMatchObject({ code: 'ERR_TESTKIT_MONGO_UNAVAILABLE', message: NO_MONGO_MESSAGE });
+    await expect(resolveMongoPlan(deps({}))).rejects.toMatchObject({
+      code: 'ERR_TESTKIT_MONGO_UNAVAILABLE',
+      message: NO_MONGO_MESSAGE,
+    });
     expect(NO_MONGO_MESSAGE).toMatch(/MONGODB_URI/);
     expect(NO_MONGO_MESSAGE).toMatch(/mongod/);
     expect(NO_MONGO_MESSAGE).toMatch(/Go .*FerretDB v1\.24\.2/);
@@ -113,7 +134,11 @@ describe('executables', () => {
   });
 
   it('run reports exit codes and output', async () => {
-    expect(await run('/bin/sh', ['-c', 'echo out; echo err >&2; exit 3'])).toEqual({ code: 3, stdout: 'out\n', stderr: 'err\n' });
+    expect(await run('/bin/sh', ['-c', 'echo out; echo err >&2; exit 3'])).toEqual({
+      code: 3,
+      stdout: 'out\n',
+      stderr: 'err\n',
+    });
     const missing = await run(join(dir, 'nope'), []);
     expect(missing.code).not.toBe(0);
     expect(missing.stderr).toMatch(/ENOENT/);
@@ -132,11 +157,22 @@ describe('executables', () => {
 
 describe('mongo helpers', () => {
   it('parseMongoHost reads the first host of a URI', () => {
-    expect(parseMongoHost('mongodb://127.0.0.1:27018/db')).toEqual({ host: '127.0.0.1', port: 27018 });
-    expect(parseMongoHost('mongodb://user:p%40ss@a.example:1,b.example:2/?replicaSet=rs')).toEqual({ host: 'a.example', port: 1 });
-    expect(parseMongoHost('mongodb+srv://cluster.example/db')).toEqual({ host: 'cluster.example', port: 27017 });
+    expect(parseMongoHost('mongodb://127.0.0.1:27018/db')).toEqual({
+      host: '127.0.0.1',
+      port: 27018,
+    });
+    expect(parseMongoHost('mongodb://user:p%40ss@a.example:1,b.example:2/?replicaSet=rs')).toEqual({
+      host: 'a.example',
+      port: 1,
+    });
+    expect(parseMongoHost('mongodb+srv://cluster.example/db')).toEqual({
+      host: 'cluster.example',
+      port: 27017,
+    });
     expect(parseMongoHost('mongodb://[::1]:27019')).toEqual({ host: '::1', port: 27019 });
-    expect(() => parseMongoHost('mongodb:///db')).toThrow(expect.objectContaining({ code: 'ERR_TESTKIT_INVALID_ARGUMENT' }));
+    expect(() => parseMongoHost('mongodb:///db')).toThrow(
+      expect.objectContaining({ code: 'ERR_TESTKIT_INVALID_ARGUMENT' }),
+    );
   });
 
   it('uniqueDbName is unique, legal and keeps a readable prefix', () => {
@@ -152,10 +188,24 @@ describe('mongo helpers', () => {
 
   it('launches mongod and FerretDB on loopback with their own data directory', () => {
     expect(mongoServerArgs({ kind: 'mongod', bin: 'mongod' }, 1234, '/d')).toEqual([
-      '--dbpath', '/d', '--port', '1234', '--bind_ip', '127.0.0.1', '--quiet',
+      '--dbpath',
+      '/d',
+      '--port',
+      '1234',
+      '--bind_ip',
+      '127.0.0.1',
+      '--quiet',
     ]);
     const ferret = mongoServerArgs({ kind: 'ferretdb', bin: 'ferretdb' }, 1234, '/d');
-    expect(ferret).toEqual(expect.arrayContaining(['--handler=sqlite', '--sqlite-url=file:/d/', '--listen-addr=127.0.0.1:1234', '--debug-addr=-', '--telemetry=disable']));
+    expect(ferret).toEqual(
+      expect.arrayContaining([
+        '--handler=sqlite',
+        '--sqlite-url=file:/d/',
+        '--listen-addr=127.0.0.1:1234',
+        '--debug-addr=-',
+        '--telemetry=disable',
+      ]),
+    );
   });
 });
 
@@ -167,7 +217,9 @@ describe('ensure-ferretdb.sh cache', () => {
       const fake = join(cache, 'bin', 'ferretdb');
       writeFileSync(fake, '#!/bin/sh\necho "version: v1.24.2"\n');
       chmodSync(fake, 0o755);
-      expect(await runEnsureFerretDb({ PATH: '/usr/bin:/bin', CHATBOX_CACHE_DIR: cache })).toBe(fake);
+      expect(await runEnsureFerretDb({ PATH: '/usr/bin:/bin', CHATBOX_CACHE_DIR: cache })).toBe(
+        fake,
+      );
     } finally {
       rmSync(cache, { recursive: true, force: true });
     }
@@ -176,9 +228,13 @@ describe('ensure-ferretdb.sh cache', () => {
   it('without Go, fails and says to install Go, mongod or set MONGODB_URI', async () => {
     const cache = mkdtempSync(join(tmpdir(), 'chatbox-cache-'));
     try {
-      const result = await run('bash', [new URL('../../scripts/ensure-ferretdb.sh', import.meta.url).pathname], {
-        env: { PATH: '/usr/bin:/bin', CHATBOX_CACHE_DIR: cache },
-      });
+      const result = await run(
+        'bash',
+        [new URL('../../scripts/ensure-ferretdb.sh', import.meta.url).pathname],
+        {
+          env: { PATH: '/usr/bin:/bin', CHATBOX_CACHE_DIR: cache },
+        },
+      );
       expect(result.code).not.toBe(0);
       expect(result.stderr).toMatch(/Install Go/);
       expect(result.stderr).toMatch(/MONGODB_URI/);

@@ -16,8 +16,16 @@ describe('servers named by the environment', () => {
   it('MONGODB_URI gives an external server that cannot be stopped and closes as a no-op', async () => {
     process.env['MONGODB_URI'] = 'mongodb://db.internal:27099/chat';
     const server = await startMongo();
-    expect(server).toMatchObject({ kind: 'external', uri: 'mongodb://db.internal:27099/chat', host: 'db.internal', port: 27099 });
-    await expect(server.stop()).rejects.toMatchObject({ code: 'ERR_TESTKIT_EXTERNAL_SERVER', message: expect.stringContaining('MONGODB_URI') });
+    expect(server).toMatchObject({
+      kind: 'external',
+      uri: 'mongodb://db.internal:27099/chat',
+      host: 'db.internal',
+      port: 27099,
+    });
+    await expect(server.stop()).rejects.toMatchObject({
+      code: 'ERR_TESTKIT_EXTERNAL_SERVER',
+      message: expect.stringContaining('MONGODB_URI'),
+    });
     await expect(server.restart()).rejects.toMatchObject({ code: 'ERR_TESTKIT_EXTERNAL_SERVER' });
     await expect(server.close()).resolves.toBeUndefined();
   });
@@ -25,15 +33,26 @@ describe('servers named by the environment', () => {
   it('REDIS_URL gives an external server', async () => {
     process.env['REDIS_URL'] = 'redis://cache.internal:6390/0';
     const server = await startRedis();
-    expect(server).toMatchObject({ kind: 'external', url: 'redis://cache.internal:6390/0', host: 'cache.internal', port: 6390 });
-    await expect(server.stop()).rejects.toMatchObject({ code: 'ERR_TESTKIT_EXTERNAL_SERVER', message: expect.stringContaining('REDIS_URL') });
+    expect(server).toMatchObject({
+      kind: 'external',
+      url: 'redis://cache.internal:6390/0',
+      host: 'cache.internal',
+      port: 6390,
+    });
+    await expect(server.stop()).rejects.toMatchObject({
+      code: 'ERR_TESTKIT_EXTERNAL_SERVER',
+      message: expect.stringContaining('REDIS_URL'),
+    });
     await expect(server.close()).resolves.toBeUndefined();
   });
 
   it('without REDIS_URL or redis-server, says what to install', async () => {
     delete process.env['REDIS_URL'];
     process.env['PATH'] = '/nonexistent';
-    await expect(startRedis()).rejects.toMatchObject({ code: 'ERR_TESTKIT_REDIS_UNAVAILABLE', message: NO_REDIS_MESSAGE });
+    await expect(startRedis()).rejects.toMatchObject({
+      code: 'ERR_TESTKIT_REDIS_UNAVAILABLE',
+      message: NO_REDIS_MESSAGE,
+    });
     expect(NO_REDIS_MESSAGE).toMatch(/apt-get install -y redis-server/);
     expect(NO_REDIS_MESSAGE).toMatch(/REDIS_URL/);
   });
@@ -53,7 +72,10 @@ describe('redis helpers', () => {
 
   it('parseRedisUrl reads host and port, defaulting to 6379', () => {
     expect(parseRedisUrl('redis://127.0.0.1:7000')).toEqual({ host: '127.0.0.1', port: 7000 });
-    expect(parseRedisUrl('rediss://:pw@cache.example/2')).toEqual({ host: 'cache.example', port: 6379 });
+    expect(parseRedisUrl('rediss://:pw@cache.example/2')).toEqual({
+      host: 'cache.example',
+      port: 6379,
+    });
     expect(parseRedisUrl('redis://[::1]:7001')).toEqual({ host: '::1', port: 7001 });
   });
 
@@ -72,7 +94,9 @@ describe('redis helpers', () => {
     await new Promise<void>((resolve) => silent!.listen({ host: '127.0.0.1', port: 0 }, resolve));
     const address = silent.address();
     const port = typeof address === 'object' && address !== null ? address.port : 0;
-    await expect(redisCommand(port, 'PING', 100)).rejects.toMatchObject({ code: 'ERR_TESTKIT_TIMEOUT' });
+    await expect(redisCommand(port, 'PING', 100)).rejects.toMatchObject({
+      code: 'ERR_TESTKIT_TIMEOUT',
+    });
     for (const socket of sockets) socket.destroy();
   });
 });

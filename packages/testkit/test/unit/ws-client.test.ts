@@ -14,28 +14,48 @@ interface Peer {
 }
 
 async function startPeer(): Promise<Peer> {
-  const wss = new WebSocketServer({ noServer: true, handleProtocols: (protocols) => [...protocols][0] ?? false });
+  const wss = new WebSocketServer({
+    noServer: true,
+    handleProtocols: (protocols) => [...protocols][0] ?? false,
+  });
   const serverSockets: WebSocket[] = [];
   const serverReceived: Peer['serverReceived'] = [];
   const serverCloseCodes: number[] = [];
   const http = createServer();
   http.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
     if (request.headers['authorization'] !== 'Bearer good') {
-      socket.end('HTTP/1.1 401 Unauthorized\r\nContent-Type: text/plain\r\nContent-Length: 12\r\nConnection: close\r\n\r\nunauthorized');
+      socket.end(
+        'HTTP/1.1 401 Unauthorized\r\nContent-Type: text/plain\r\nContent-Length: 12\r\nConnection: close\r\n\r\nunauthorized',
+      );
       return;
     }
     wss.handleUpgrade(request, socket, head, (ws) => {
       serverSockets.push(ws);
-      ws.on('message', (data, isBinary) => serverReceived.push({ data: (data as Buffer).toString('utf8'), isBinary }));
+      ws.on('message', (data, isBinary) =>
+        serverReceived.push({ data: (data as Buffer).toString('utf8'), isBinary }),
+      );
       ws.on('close', (code) => serverCloseCodes.push(code));
       // Sent at once: the client must not miss a frame that arrives with the handshake.
-      ws.send(JSON.stringify({ type: 'hello', origin: request.headers.origin ?? null, protocol: ws.protocol }));
+      ws.send(
+        JSON.stringify({
+          type: 'hello',
+          origin: request.headers.origin ?? null,
+          protocol: ws.protocol,
+        }),
+      );
     });
   });
   await new Promise<void>((resolve) => http.listen({ host: '127.0.0.1', port: 0 }, resolve));
   const address = http.address();
   const port = typeof address === 'object' && address !== null ? address.port : 0;
-  return { http, wss, url: `ws://127.0.0.1:${port}/chat/ws`, serverSockets, serverReceived, serverCloseCodes };
+  return {
+    http,
+    wss,
+    url: `ws://127.0.0.1:${port}/chat/ws`,
+    serverSockets,
+    serverReceived,
+    serverCloseCodes,
+  };
 }
 
 async function stopPeer(peer: Peer): Promise<void> {
@@ -61,8 +81,16 @@ describe('connectWs', () => {
   });
 
   it('passes headers, origin and protocols, and sees the first frame', async () => {
-    client = await connectWs(peer.url, { ...auth, origin: 'http://localhost:3000', protocols: ['chat.v1'] });
-    expect(await client.next()).toEqual({ type: 'hello', origin: 'http://localhost:3000', protocol: 'chat.v1' });
+    client = await connectWs(peer.url, {
+      ...auth,
+      origin: 'http://localhost:3000',
+      protocols: ['chat.v1'],
+    });
+    expect(await client.next()).toEqual({
+      type: 'hello',
+      origin: 'http://localhost:3000',
+      protocol: 'chat.v1',
+    });
     expect(client.socket.protocol).toBe('chat.v1');
   });
 
@@ -75,11 +103,15 @@ describe('connectWs', () => {
     server.send('not json');
     server.send(Buffer.from([1, 2, 3]), { binary: true });
     expect(await client.next()).toEqual({ type: 'delta', seq: 1 });
-    expect(await client.next((frame: { type?: string }) => frame.type === 'done')).toEqual({ type: 'done' });
+    expect(await client.next((frame: { type?: string }) => frame.type === 'done')).toEqual({
+      type: 'done',
+    });
     expect(await client.next()).toBe('not json');
     expect(await client.next()).toEqual(Buffer.from([1, 2, 3]));
     expect(client.received).toHaveLength(7);
-    await expect(client.next(undefined, 100)).rejects.toMatchObject({ code: 'ERR_TESTKIT_TIMEOUT' });
+    await expect(client.next(undefined, 100)).rejects.toMatchObject({
+      code: 'ERR_TESTKIT_TIMEOUT',
+    });
   });
 
   it('send and sendRaw reach the server as text or binary', async () => {
@@ -138,7 +170,9 @@ describe('connectWs', () => {
   });
 
   it('a closed port rejects with the connection error', async () => {
-    await expect(connectWs(`ws://127.0.0.1:${await freePort()}/`)).rejects.toMatchObject({ code: 'ECONNREFUSED' });
+    await expect(connectWs(`ws://127.0.0.1:${await freePort()}/`)).rejects.toMatchObject({
+      code: 'ECONNREFUSED',
+    });
   });
 });
 

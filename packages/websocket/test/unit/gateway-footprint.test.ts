@@ -64,7 +64,7 @@ describe('per-connection footprint', () => {
     await until(() => router.attached.length === 3, 3_000, 'attach');
     expect(refs).toHaveLength(9);
     await collect();
-        expect(refs.filter((ref) => ref.deref() !== undefined)).toHaveLength(0);
+    expect(refs.filter((ref) => ref.deref() !== undefined)).toHaveLength(0);
     // The sockets are still served: a frame reaches the router and the answer comes back.
     router.onHandle = (conn) => {
       conn.send('{"type":"pong","id":"a"}');

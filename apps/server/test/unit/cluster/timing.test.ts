@@ -1,6 +1,10 @@
 import { describe, expect, it } from '@jest/globals';
 import { DEFAULT_HEARTBEAT_INTERVAL_MS } from '@chatbox/router';
-import { clusterTiming, MAX_SWEEP_INTERVAL_MS, MIN_SWEEP_INTERVAL_MS } from '../../../src/cluster/timing.js';
+import {
+  clusterTiming,
+  MAX_SWEEP_INTERVAL_MS,
+  MIN_SWEEP_INTERVAL_MS,
+} from '../../../src/cluster/timing.js';
 
 describe('cluster timing', () => {
   it('keeps three heartbeats per stale period and sweeps twice per period', () => {
@@ -13,7 +17,10 @@ describe('cluster timing', () => {
   });
 
   it('caps the heartbeat at the router default and bounds the sweep interval', () => {
-    const long = clusterTiming({ staleStreamingAfterMs: 2 * 3_600_000, streamFlushIntervalMs: 500 });
+    const long = clusterTiming({
+      staleStreamingAfterMs: 2 * 3_600_000,
+      streamFlushIntervalMs: 500,
+    });
     expect(long.heartbeatIntervalMs).toBe(DEFAULT_HEARTBEAT_INTERVAL_MS);
     expect(long.sweepIntervalMs).toBe(MAX_SWEEP_INTERVAL_MS);
     const short = clusterTiming({ staleStreamingAfterMs: 1_000, streamFlushIntervalMs: 50 });
