@@ -18,8 +18,13 @@ export interface Settings {
     readonly mongoConnections: number;
     readonly warmupMs: number;
     readonly windowMs: number;
-    /** chatbox's per-connection frame bucket (120 a minute, burst 120) minus a margin. */
+    /**
+     * Fallback when @chatbox/config has no CHATBOX_WEBSOCKET_FRAMES_PER_MINUTE_PER_CONNECTION:
+     * messages per connection and run under the fixed frame bucket (120 a minute, burst 120).
+     */
     readonly perConnectionBudget: number;
+    /** With that setting: chatbox's per-connection frames per minute (capped at its range). */
+    readonly framesPerMinute: number;
   };
   readonly streaming: {
     readonly streams: readonly number[];
@@ -102,6 +107,7 @@ export function loadSettings(): Settings {
       warmupMs: quick ? 500 : 1_000,
       windowMs: positiveInt('BENCH_WINDOW_MS', quick ? 1_000 : 3_000),
       perConnectionBudget: 115,
+      framesPerMinute: 1_000_000,
     },
     streaming: {
       streams: quick ? [50, 100] : [500, 1_000],

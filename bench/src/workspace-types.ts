@@ -6,8 +6,19 @@ import type { buildApp } from '@chatbox/server';
 
 export type ChatboxConfig = Parameters<typeof buildApp>[0];
 
+/** Public metadata of one setting (`CONFIG_SETTINGS`): the bench asks which settings exist. */
+export interface ConfigSettingLike {
+  readonly env: string;
+  readonly path: string;
+  readonly type: string;
+  /** Accepted values or range, human-readable (`1-10000`). */
+  readonly allowed?: string;
+  readonly default?: string;
+}
+
 export interface ConfigModule {
   readonly loadConfig: (env: Readonly<Record<string, string | undefined>>) => ChatboxConfig;
+  readonly CONFIG_SETTINGS: readonly ConfigSettingLike[];
 }
 
 export interface SessionSnapshotLike {
@@ -124,4 +135,9 @@ export interface FastifyModule {
 
 export interface FastifyWebsocketModule {
   default: unknown;
+}
+
+export interface RouterModule {
+  /** The router's delta coalescing window when nothing sets it (issue 10). */
+  readonly DEFAULT_COALESCE_MS?: number;
 }

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { WebSocket, type RawData } from 'ws';
 import { textOf } from '../raw-data.js';
 import { Samples } from '../stats.js';
-import type { LoadCounters, LoadPayload } from './protocol.js';
+import type { LoadCounters, LoadPayload, ReplyShape } from './protocol.js';
 
 /** After a refusal the connection waits this long before its next send (no hot loop). */
 const RETRY_AFTER_REFUSAL_MS = 50;
@@ -11,12 +11,27 @@ const DRAIN_POLL_MS = 20;
 interface ServerFrame {
   readonly type?: unknown;
   readonly text?: unknown;
+  readonly offset?: unknown;
   readonly code?: unknown;
 }
 
 interface Turn {
   sentAt: number;
   firstDeltaSeen: boolean;
+}
+
+/** Provider chunks of `shape` that end at or before character `end` of the reply. */
+function chunksEndedBy(end: number, shape: ReplyShape): number {
+  if (end >= shape.chars) return Math.ceil(shape.chars / shape.chunkSize);
+  return Math.floor(end / shape.chunkSize);
+}
+
+/** Tokens a delta frame completes: one per chunk boundary inside [offset, offset + length). */
+export function tokensIn(frame: { offset?: unknown; text?: unknown }, shape?: ReplyShape): number {
+  if (shape === undefined) return 1;
+  if (typeof frame.offset !== 'number' || typeof frame.text !== 'string') return 0;
+  const end = frame.offset + frame.text.length;
+  return chunksEndedBy(end, shape) - chunksEndedBy(frame.offset, shape);
 }
 
 /** Closed loop: each connection has one message in flight and sends the next when it is answered. */
@@ -33,6 +48,7 @@ export class Load {
   #roundTrips = 0;
   #framesIn = 0;
   #deltas = 0;
+  #tokens = 0;
   #deltaChars = 0;
   #streams = 0;
   #errors: Record<string, number> = {};
@@ -69,6 +85,7 @@ export class Load {
     this.#roundTrips = 0;
     this.#framesIn = 0;
     this.#deltas = 0;
+    this.#tokens = 0;
     this.#deltaChars = 0;
     this.#streams = 0;
     this.#errors = {};
@@ -86,6 +103,7 @@ export class Load {
       roundTrips: this.#roundTrips,
       framesIn: this.#framesIn,
       deltas: this.#deltas,
+      tokens: this.#tokens,
       deltaChars: this.#deltaChars,
       streams: this.#streams,
       errors: { ...this.#errors },
@@ -134,6 +152,7 @@ export class Load {
     switch (frame.type) {
       case 'delta':
         this.#deltas += 1;
+        this.#tokens += tokensIn(frame, this.#payload?.reply);
         if (typeof frame.text === 'string') this.#deltaChars += frame.text.length;
         if (turn !== undefined && !turn.firstDeltaSeen) {
           turn.firstDeltaSeen = true;

@@ -22,6 +22,19 @@ export interface OpenResult {
 
 export type LoadMode = 'echo' | 'stream';
 
+/**
+ * How the provider cuts each reply into tokens (its chunks), so the load generator counts tokens
+ * from the delta frames' offsets whatever the server merges into one frame: a token is delivered
+ * when the frame holding its last character arrives. Offsets count UTF-16 units and chunks code
+ * points: the two agree because the replies of the bench are ASCII.
+ */
+export interface ReplyShape {
+  /** Length of every reply. */
+  readonly chars: number;
+  /** Characters per provider chunk (the last chunk may be shorter). */
+  readonly chunkSize: number;
+}
+
 export interface LoadPayload {
   readonly mode: LoadMode;
   /** The `content` of each send frame. */
@@ -30,6 +43,8 @@ export interface LoadPayload {
   readonly perConnectionBudget: number;
   /** First sends are spread over this long, so paced streams do not tick in lockstep. */
   readonly staggerMs: number;
+  /** Without it, every delta frame counts as one token. */
+  readonly reply?: ReplyShape;
 }
 
 export interface LoadCounters {
@@ -37,7 +52,10 @@ export interface LoadCounters {
   /** Round trips completed (echo: send → done or the echoed frame). */
   readonly roundTrips: number;
   readonly framesIn: number;
+  /** Delta frames received (with coalescing, one frame may carry several tokens). */
   readonly deltas: number;
+  /** Provider chunks whose last character arrived (`LoadPayload.reply`), else delta frames. */
+  readonly tokens: number;
   readonly deltaChars: number;
   /** Replies finished with `done`. */
   readonly streams: number;

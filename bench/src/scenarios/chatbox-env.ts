@@ -1,3 +1,6 @@
+import { importViaServer } from '../workspace.js';
+import type { ConfigModule, ConfigSettingLike } from '../workspace-types.js';
+
 export interface ChatboxEnvOptions {
   readonly secret: string;
   /** Pause before each demo chunk; 0 for the echo scenario. */
@@ -5,6 +8,8 @@ export interface ChatboxEnvOptions {
   /** max_tokens; the demo reply is cut at 4 characters per token. */
   readonly maxTokens?: number;
   readonly mongo?: { readonly uri: string; readonly database: string };
+  /** More CHATBOX_* variables (settings found by `optionalSettings`). */
+  readonly extra?: Readonly<Record<string, string>>;
 }
 
 /**
@@ -30,5 +35,56 @@ export function chatboxEnv(options: ChatboxEnvOptions): Record<string, string> {
     env.CHATBOX_STORAGE_MONGODB_URI = options.mongo.uri;
     env.CHATBOX_STORAGE_DATABASE = options.mongo.database;
   }
-  return env;
+  return { ...env, ...options.extra };
+}
+
+/** A setting the bench uses when the built @chatbox/config has it. */
+export interface OptionalSetting {
+  readonly env: string;
+  readonly path: string;
+  /** Upper end of its range (`allowed` `a-b`), when it is a plain integer range. */
+  readonly max: number | undefined;
+  /** The default as @chatbox/config prints it. */
+  readonly default: string | undefined;
+}
+
+/** Settings added for issue 10 that older builds of @chatbox/config do not have. */
+export interface OptionalSettings {
+  /** CHATBOX_WEBSOCKET_FRAMES_PER_MINUTE_PER_CONNECTION: the gateway's per-connection frame bucket. */
+  readonly framesPerMinute: OptionalSetting | undefined;
+  /** CHATBOX_WEBSOCKET_DELTA_COALESCE_MS: the router's delta coalescing window, 0 = off. */
+  readonly deltaCoalesce: OptionalSetting | undefined;
+}
+
+function find(
+  settings: readonly ConfigSettingLike[],
+  env: string,
+  key: string,
+): OptionalSetting | undefined {
+  const found =
+    settings.find((setting) => setting.env === env) ??
+    settings.find((setting) => setting.path.split('.').at(-1) === key);
+  if (found === undefined) return undefined;
+  const range = /^\s*(\d[\d_,]*)\s*-\s*(\d[\d_,]*)\s*$/.exec(found.allowed ?? '');
+  const max = range?.[2] === undefined ? undefined : Number(range[2].replace(/[_,]/g, ''));
+  return {
+    env: found.env,
+    path: found.path,
+    max: max !== undefined && Number.isSafeInteger(max) ? max : undefined,
+    default: found.default,
+  };
+}
+
+/** Which optional settings the built @chatbox/config (the one the servers load) knows. */
+export async function optionalSettings(): Promise<OptionalSettings> {
+  const { CONFIG_SETTINGS } = await importViaServer<ConfigModule>('@chatbox/config');
+  const settings = Array.isArray(CONFIG_SETTINGS) ? CONFIG_SETTINGS : [];
+  return {
+    framesPerMinute: find(
+      settings,
+      'CHATBOX_WEBSOCKET_FRAMES_PER_MINUTE_PER_CONNECTION',
+      'framesPerMinutePerConnection',
+    ),
+    deltaCoalesce: find(settings, 'CHATBOX_WEBSOCKET_DELTA_COALESCE_MS', 'deltaCoalesceMs'),
+  };
 }

@@ -1,6 +1,6 @@
 import { uniqueDbName } from '@chatbox/testkit';
 import { atLeast, figure, type Figure, type ScenarioResult, type Target } from '../figures.js';
-import { chatboxEnv } from './chatbox-env.js';
+import { chatboxEnv, optionalSettings } from './chatbox-env.js';
 import type { BenchContext, ServerHandle } from './context.js';
 import { anomalies, measureWindow, saturation, type WindowResult } from './measure.js';
 
@@ -16,16 +16,49 @@ interface Measurement {
   readonly server: ServerHandle;
   readonly connections: number;
   readonly chatbox: boolean;
+  /** Messages per connection and run; 0: no cap. */
+  readonly budget: number;
   readonly baseline?: Measurement;
   readonly target?: Target;
   readonly runs: WindowResult[];
 }
 
+/**
+ * chatbox's per-connection frame bucket: raised out of the way when @chatbox/config has the
+ * setting (no cap on the load), else the fixed 120 a minute, and each connection stops at
+ * `perConnectionBudget` messages per run.
+ */
+async function frameLimit(
+  ctx: BenchContext,
+): Promise<{ extra: Record<string, string>; budget: number; note: string }> {
+  const { perConnectionBudget, framesPerMinute } = ctx.settings.echo;
+  const setting = (await optionalSettings()).framesPerMinute;
+  if (setting === undefined)
+    return {
+      extra: {},
+      budget: perConnectionBudget,
+      note: `chatbox's per-connection frame bucket (120/min; this build of @chatbox/config has no CHATBOX_WEBSOCKET_FRAMES_PER_MINUTE_PER_CONNECTION) caps each connection at ${perConnectionBudget} messages per run`,
+    };
+  const value = Math.min(framesPerMinute, setting.max ?? framesPerMinute);
+  return {
+    extra: { [setting.env]: String(value) },
+    budget: 0,
+    note: `chatbox's per-connection frame limit raised to ${value.toLocaleString('en-US')}/min (${setting.env}), so no connection is rate-capped and the load has no per-connection budget`,
+  };
+}
+
 async function plan(ctx: BenchContext, notes: string[]): Promise<Measurement[]> {
   const { connections, mongoConnections } = ctx.settings.echo;
+  const limit = await frameLimit(ctx);
+  notes.push(limit.note);
   const bareServer = await ctx.startServer('bare ws echo', { kind: 'bare' });
   const fastify = await ctx.startServer('fastify echo', { kind: 'fastify' });
-  const base = { secret: ctx.secret, demoDelayMs: 0, maxTokens: ONE_DELTA_MAX_TOKENS };
+  const base = {
+    secret: ctx.secret,
+    demoDelayMs: 0,
+    maxTokens: ONE_DELTA_MAX_TOKENS,
+    extra: limit.extra,
+  };
   const memory = await ctx.startServer('chatbox (memory)', {
     kind: 'chatbox',
     env: chatboxEnv(base),
@@ -36,6 +69,7 @@ async function plan(ctx: BenchContext, notes: string[]): Promise<Measurement[]> 
     server: bareServer,
     connections,
     chatbox: false,
+    budget: 0,
     runs: [],
   };
   const plans: Measurement[] = [
@@ -46,6 +80,7 @@ async function plan(ctx: BenchContext, notes: string[]): Promise<Measurement[]> 
       server: fastify,
       connections,
       chatbox: false,
+      budget: 0,
       baseline: bare,
       runs: [],
     },
@@ -55,6 +90,7 @@ async function plan(ctx: BenchContext, notes: string[]): Promise<Measurement[]> 
       server: memory,
       connections,
       chatbox: true,
+      budget: limit.budget,
       baseline: bare,
       target: atLeast(0.8, '≥ 0.8× bare ws throughput'),
       runs: [],
@@ -73,6 +109,7 @@ async function plan(ctx: BenchContext, notes: string[]): Promise<Measurement[]> 
       server: bareServer,
       connections: mongoConnections,
       chatbox: false,
+      budget: 0,
       runs: [],
     };
     plans.push(bareAtMongo, {
@@ -81,6 +118,7 @@ async function plan(ctx: BenchContext, notes: string[]): Promise<Measurement[]> 
       server,
       connections: mongoConnections,
       chatbox: true,
+      budget: limit.budget,
       baseline: bareAtMongo,
       target: atLeast(0.6, '≥ 0.6× bare ws throughput'),
       runs: [],
@@ -155,7 +193,6 @@ export async function runEcho(ctx: BenchContext): Promise<ScenarioResult> {
   const notes: string[] = [
     `${echo.connections} connections, one message in flight each, ${echo.warmupMs} ms warm-up + ${echo.windowMs} ms window, ${runs} run(s) alternating the variants`,
     `chatbox: demo model answering one 12-character delta with no delay (max_tokens ${ONE_DELTA_MAX_TOKENS}); frames out per round trip: ack, delta, done; log level info`,
-    `chatbox's per-connection frame bucket (120/min, not configurable) caps each connection at ${echo.perConnectionBudget} messages per run`,
   ];
   const plans = await plan(ctx, notes);
   const client = await ctx.startClient();
@@ -168,7 +205,7 @@ export async function runEcho(ctx: BenchContext): Promise<ScenarioResult> {
           load: {
             mode: 'echo',
             content: CONTENT,
-            perConnectionBudget: measurement.chatbox ? echo.perConnectionBudget : 0,
+            perConnectionBudget: measurement.budget,
             staggerMs: 0,
           },
           warmupMs: echo.warmupMs,

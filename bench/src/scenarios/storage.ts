@@ -128,7 +128,7 @@ export async function runStorage(ctx: BenchContext): Promise<ScenarioResult> {
     notes: [
       `${settings.streams} replies at once × ${settings.tokensPerStream} tokens of ${TOKEN.length} characters, on ${mongo.kind} (the test kit's startMongo()); ${runs} run(s) alternating`,
       `write-behind: createStreamWriter with the default ${storage.DEFAULT_FLUSH_INTERVAL_MS} ms flush interval; tokens arrive in bursts of ${BURST_TOKENS} with a 1 ms pause, which bounds its rate`,
-      'the store offers no batched insert (appendMessage writes one message); write-behind is the batching lever',
+      "this is the streamed text's batching; a turn's two inserts (user message and reply placeholder) are batched by the store's appendMessages, which the echo scenario's MongoDB variant goes through",
     ],
   };
 }
