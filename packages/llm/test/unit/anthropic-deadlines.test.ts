@@ -1,50 +1,20 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { getEventListeners } from 'node:events';
-import { startFakeAnthropic } from '@chatbox/testkit';
-import type { FakeAnthropic, FakeScript } from '@chatbox/testkit';
-import { createAnthropicProvider, LlmError } from '../../src/index.js';
-import type { AnthropicProviderOptions, LlmProvider } from '../../src/index.js';
+import { createAnthropicProvider } from '../../src/index.js';
+import type { AnthropicProviderOptions } from '../../src/index.js';
+import { anthropicHarness, llmError } from '../anthropic-harness.js';
 import { collect, testApiKey } from '../helpers.js';
 
 const prompt = { messages: [{ role: 'user' as const, content: 'Tell me a story.' }] };
 /** Generous: loaded CI machines are slow, but never seconds late. */
 const MARGIN_MS = 1_000;
-const opened: FakeAnthropic[] = [];
-let provider: LlmProvider | undefined;
-
-async function fakeWith(defaultScript?: FakeScript): Promise<FakeAnthropic> {
-  const fake = await startFakeAnthropic(defaultScript === undefined ? {} : { defaultScript });
-  opened.push(fake);
-  return fake;
-}
-
-function providerFor(
-  fake: FakeAnthropic | undefined,
-  overrides: Partial<AnthropicProviderOptions> = {},
-): LlmProvider {
-  provider = createAnthropicProvider({
-    apiKey: testApiKey(),
-    baseURL: fake?.url,
-    model: 'claude-test',
-    maxTokens: 256,
-    firstTokenTimeoutMs: 200,
-    idleTimeoutMs: 200,
-    totalTimeoutMs: 2_000,
-    ...overrides,
-  });
-  return provider;
-}
-
-function llmError(error: unknown): LlmError {
-  expect(error).toBeInstanceOf(LlmError);
-  return error as LlmError;
-}
-
-afterEach(async () => {
-  await provider?.close();
-  provider = undefined;
-  for (const fake of opened.splice(0)) await fake.close();
+const { fakeWith, providerFor, close } = anthropicHarness({
+  firstTokenTimeoutMs: 200,
+  idleTimeoutMs: 200,
+  totalTimeoutMs: 2_000,
 });
+
+afterEach(close);
 
 describe('Anthropic provider deadlines and cancellation', () => {
   it('hang before headers: ERR_LLM_FIRST_TOKEN_TIMEOUT within the deadline, request aborted, no socket left', async () => {

@@ -1,49 +1,17 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { createServer } from 'node:http';
 import type { Server } from 'node:http';
-import { startFakeAnthropic } from '@chatbox/testkit';
-import type { FakeAnthropic, FakeScript } from '@chatbox/testkit';
-import { createAnthropicProvider, LlmError } from '../../src/index.js';
-import type { AnthropicProviderOptions, LlmProvider } from '../../src/index.js';
+import { anthropicHarness, llmError } from '../anthropic-harness.js';
 import { collect, memoryLogger, testApiKey } from '../helpers.js';
 
 const prompt = { messages: [{ role: 'user' as const, content: 'What is the capital of France?' }] };
-const opened: FakeAnthropic[] = [];
-let provider: LlmProvider | undefined;
-
-async function fakeWith(defaultScript?: FakeScript): Promise<FakeAnthropic> {
-  const fake = await startFakeAnthropic(defaultScript === undefined ? {} : { defaultScript });
-  opened.push(fake);
-  return fake;
-}
-
-function providerFor(
-  fake: FakeAnthropic | undefined,
-  overrides: Partial<AnthropicProviderOptions> = {},
-): LlmProvider {
-  provider = createAnthropicProvider({
-    apiKey: testApiKey(),
-    baseURL: fake?.url,
-    model: 'claude-test',
-    maxTokens: 256,
-    firstTokenTimeoutMs: 5_000,
-    idleTimeoutMs: 5_000,
-    totalTimeoutMs: 10_000,
-    ...overrides,
-  });
-  return provider;
-}
-
-function llmError(error: unknown): LlmError {
-  expect(error).toBeInstanceOf(LlmError);
-  return error as LlmError;
-}
-
-afterEach(async () => {
-  await provider?.close();
-  provider = undefined;
-  for (const fake of opened.splice(0)) await fake.close();
+const { fakeWith, providerFor, close } = anthropicHarness({
+  firstTokenTimeoutMs: 5_000,
+  idleTimeoutMs: 5_000,
+  totalTimeoutMs: 10_000,
 });
+
+afterEach(close);
 
 describe('createAnthropicProvider against the fake Messages API', () => {
   it('streams text deltas, then usage, stop reason and model', async () => {
@@ -194,7 +162,7 @@ describe('createAnthropicProvider against the fake Messages API', () => {
   it('an unreachable provider is ERR_LLM_UNAVAILABLE', async () => {
     const fake = await fakeWith();
     const baseURL = fake.url;
-    for (const fake of opened.splice(0)) await fake.close();
+    await close();
     const error = llmError(
       (await collect(providerFor(fake, { baseURL, sdkMaxRetries: 0 }).stream(prompt))).error,
     );
