@@ -1,5 +1,4 @@
-import { importViaServer } from '../workspace.js';
-import type { ConfigModule, ConfigSettingLike } from '../workspace-types.js';
+import type { ConfigSetting } from '@chatbox/config';
 
 export interface ChatboxEnvOptions {
   readonly secret: string;
@@ -57,7 +56,7 @@ export interface OptionalSettings {
 }
 
 function find(
-  settings: readonly ConfigSettingLike[],
+  settings: readonly ConfigSetting[],
   env: string,
   key: string,
 ): OptionalSetting | undefined {
@@ -77,7 +76,7 @@ function find(
 
 /** Which optional settings the built @chatbox/config (the one the servers load) knows. */
 export async function optionalSettings(): Promise<OptionalSettings> {
-  const { CONFIG_SETTINGS } = await importViaServer<ConfigModule>('@chatbox/config');
+  const { CONFIG_SETTINGS } = await import('@chatbox/config');
   const settings = Array.isArray(CONFIG_SETTINGS) ? CONFIG_SETTINGS : [];
   return {
     framesPerMinute: find(

@@ -1,6 +1,4 @@
 import { serveParent } from '../child.js';
-import { importViaServer } from '../workspace.js';
-import type { RateLimitModule, SessionModule } from '../workspace-types.js';
 import type { MemoryPoint, SoakCommands, SoakPayload, SoakResult } from './soak-protocol.js';
 
 // The soak runs alone in this process so its memory figures are its own.
@@ -22,9 +20,8 @@ function point(): MemoryPoint {
 }
 
 async function soak(payload: SoakPayload): Promise<SoakResult> {
-  const { createSessionManager, DEFAULT_RETENTION_MS } =
-    await importViaServer<SessionModule>('@chatbox/session');
-  const { createMemoryLimiter } = await importViaServer<RateLimitModule>('@chatbox/ratelimit');
+  const { createSessionManager, DEFAULT_RETENTION_MS } = await import('@chatbox/session');
+  const { createMemoryLimiter } = await import('@chatbox/ratelimit');
   // A clock the soak moves: a cycle is 1 ms, and the end skips past retention and the window.
   let now = Date.now();
   const clock = (): number => now;

@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { uniqueDbName } from '@chatbox/testkit';
 import { figure, type ScenarioResult } from '../figures.js';
-import { importViaServer } from '../workspace.js';
-import type { StorageModule, StoreLike } from '../workspace-types.js';
+import type { SessionStore } from '@chatbox/storage';
+import type * as StorageModule from '@chatbox/storage';
+
 import { sleep, type BenchContext } from './context.js';
 
 /** One demo chunk's worth of text. */
@@ -15,7 +16,7 @@ interface StorageRun {
   readonly writesPerThousandTokens: number;
 }
 
-async function startReply(store: StoreLike): Promise<{ sessionId: string; seq: number }> {
+async function startReply(store: SessionStore): Promise<{ sessionId: string; seq: number }> {
   const sessionId = randomUUID();
   const at = new Date();
   await store.appendMessage({
@@ -31,7 +32,7 @@ async function startReply(store: StoreLike): Promise<{ sessionId: string; seq: n
 }
 
 /** The naive design: every token is an awaited write of the text so far. */
-async function oneWritePerToken(store: StoreLike, tokens: number): Promise<number> {
+async function oneWritePerToken(store: SessionStore, tokens: number): Promise<number> {
   const { sessionId, seq } = await startReply(store);
   let text = '';
   for (let i = 0; i < tokens; i += 1) {
@@ -44,8 +45,8 @@ async function oneWritePerToken(store: StoreLike, tokens: number): Promise<numbe
 
 /** chatbox's design: storage's createStreamWriter with the server's default flush interval. */
 async function writeBehind(
-  storage: StorageModule,
-  store: StoreLike,
+  storage: typeof StorageModule,
+  store: SessionStore,
   tokens: number,
 ): Promise<number> {
   const { sessionId, seq } = await startReply(store);
@@ -85,7 +86,7 @@ async function timed(
 export async function runStorage(ctx: BenchContext): Promise<ScenarioResult> {
   const { storage: settings, runs } = ctx.settings;
   const mongo = await ctx.mongo();
-  const storage = await importViaServer<StorageModule>('@chatbox/storage');
+  const storage = await import('@chatbox/storage');
   const store = await storage.createMongoStore({
     uri: mongo.uri,
     database: uniqueDbName('bench-storage'),

@@ -1,7 +1,5 @@
 import { atMost, figure, type Figure, type ScenarioResult, type Target } from '../figures.js';
 import { cannedReply, chunksOf } from '../server/paced-reply.js';
-import { importViaServer } from '../workspace.js';
-import type { RouterModule } from '../workspace-types.js';
 import { chatboxEnv, optionalSettings } from './chatbox-env.js';
 import type { BenchContext, ServerHandle } from './context.js';
 import { anomalies, measureWindow, saturation, type WindowResult } from './measure.js';
@@ -123,7 +121,7 @@ async function defaultWindowMs(configDefault: string | undefined): Promise<numbe
   const fromConfig = /^\s*(\d+)\s*(?:ms)?\s*$/.exec(configDefault ?? '');
   if (fromConfig?.[1] !== undefined) return Number(fromConfig[1]);
   try {
-    return (await importViaServer<RouterModule>('@chatbox/router')).DEFAULT_COALESCE_MS;
+    return (await import('@chatbox/router')).DEFAULT_COALESCE_MS;
   } catch {
     return undefined;
   }

@@ -3,8 +3,6 @@ import type { AddressInfo } from 'node:net';
 import { buildApp } from '@chatbox/server';
 import { WebSocketServer } from 'ws';
 import { textOf } from '../raw-data.js';
-import { importViaServer } from '../workspace.js';
-import type { ConfigModule, FastifyModule, FastifyWebsocketModule } from '../workspace-types.js';
 import { streamPacedReply } from './paced-reply.js';
 import { CHAT_PROTOCOL, MAX_PAYLOAD_BYTES, WS_PATH, type PacedReplySpec } from './protocol.js';
 
@@ -60,9 +58,8 @@ export async function startBareServer(paced: PacedReplySpec | undefined): Promis
  * per-socket error listener (a closure over request and reply) is swapped for one holding neither.
  */
 export async function startFastifyServer(releaseRequest = false): Promise<RunningServer> {
-  const { default: fastify } = await importViaServer<FastifyModule>('fastify');
-  const { default: websocketPlugin } =
-    await importViaServer<FastifyWebsocketModule>('@fastify/websocket');
+  const { default: fastify } = await import('fastify');
+  const { default: websocketPlugin } = await import('@fastify/websocket');
   const app = fastify({ logger: false });
   await app.register(websocketPlugin, {
     options: {
@@ -103,7 +100,7 @@ export async function startFastifyServer(releaseRequest = false): Promise<Runnin
 export async function startChatboxServer(
   env: Readonly<Record<string, string>>,
 ): Promise<RunningServer> {
-  const { loadConfig } = await importViaServer<ConfigModule>('@chatbox/config');
+  const { loadConfig } = await import('@chatbox/config');
   const app = await buildApp(loadConfig(env));
   await app.listen({ host: LOOPBACK, port: 0 });
   // Readiness comes after the store connected and crash recovery ran (MongoDB: indexes too).
